@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import { runCli } from './cli.js';
+
+runCli(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // Only bugs in excite reach here: user mistakes are diagnostics.
+    process.stderr.write(`excite: internal error (please report it)\n${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,103 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import { DiagnosticError, renderDiagnostics } from '@excite/diagnostics';
+import { checkCommand } from './commands/check.js';
+import { fmtCommand } from './commands/fmt.js';
+import { infoCommand } from './commands/info.js';
+import { irCommand } from './commands/ir.js';
+import { listCommand } from './commands/list.js';
+import { SourcedError } from './source.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const modelHelp = '<model>: a zoo name (see `excite list`) or a .se file';
+
+/**
+ * Runs the CLI and returns its exit code: 0 ok, 1 a user mistake or failed check (reported as diagnostics, never a
+ * stack trace), 2 bad usage. Anything else thrown is a bug in excite and propagates.
+ */
+export async function runCli(argv: string[], io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): Promise<number> {
+  let exitCode = 0;
+  const print = (text: string) => io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+  const program = new Command('excite')
+    .description('Write Squeeze-and-Excitation networks in .se, inspect them, compile them.')
+    .version(version, '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run excite --help for usage)');
+
+  program
+    .command('list')
+    .description('list the zoo: every model of the paper, with params and MACs')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  excite list\n  excite list --json')
+    .action((options: { json?: boolean }) => print(listCommand(options)));
+
+  program
+    .command('info')
+    .argument('<model>', modelHelp)
+    .description('per-layer table (output shape, params, MACs) grouped by stage, with totals and SE overhead')
+    .option('--input <HxW>', 'input height x width (default: the model\'s)')
+    .option('--model <name>', 'which model of a .se file declaring several')
+    .option('--json', 'print JSON: { name, input, totals, layers, se }')
+    .addHelpText('after', '\nExample:\n  excite info se-resnet-50\n  excite info my-model.se --input 64x64 --json')
+    .action((target: string, options: { input?: string; model?: string; json?: boolean }) => print(infoCommand(target, options)));
+
+  program
+    .command('check')
+    .argument('<file>', 'a .se file')
+    .description('report every syntax, name, type and shape error of a .se file (exit 1 on errors)')
+    .addHelpText('after', '\nExample:\n  excite check my-model.se')
+    .action((file: string) => {
+      const { output, ok } = checkCommand(file);
+      (ok ? print : (t: string) => io.stderr(`${t}\n`))(output);
+      if (!ok) exitCode = 1;
+    });
+
+  program
+    .command('fmt')
+    .argument('<file>', 'a .se file')
+    .description('format a .se file in the canonical style, keeping comments')
+    .option('--write', 'rewrite the file in place')
+    .option('--check', 'exit 1 if the file is not formatted')
+    .addHelpText('after', '\nExample:\n  excite fmt my-model.se --write')
+    .action((file: string, options: { write?: boolean; check?: boolean }) => {
+      const { output, ok } = fmtCommand(file, options);
+      (ok ? print : (t: string) => io.stderr(`${t}\n`))(output);
+      if (!ok) exitCode = 1;
+    });
+
+  program
+    .command('ir')
+    .argument('<model>', modelHelp)
+    .description('print the IR graph of a model')
+    .option('--input <HxW>', 'input height x width')
+    .option('--model <name>', 'which model of a .se file declaring several')
+    .option('--json', 'print JSON: { name, input, output, nodes: [{ name, op, inputs, outputs, attributes }] }')
+    .addHelpText('after', '\nExample:\n  excite ir se-resnet-50\n  excite ir se-resnet-50 --json')
+    .action((target: string, options: { input?: string; model?: string; json?: boolean }) => print(irCommand(target, options)));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with code 0; usage mistakes have already been printed by commander.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof SourcedError) {
+      io.stderr(`${renderDiagnostics(error.error.diagnostics, error.sources)}\n`);
+      return 1;
+    }
+    if (error instanceof DiagnosticError) {
+      io.stderr(`${renderDiagnostics(error.diagnostics, new Map())}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  return exitCode;
+}

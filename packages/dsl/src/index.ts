@@ -1,0 +1,1 @@
+export * from './elaborate/index.js';

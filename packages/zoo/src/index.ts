@@ -1,0 +1,12 @@
+export {
+  ZOO,
+  createModel,
+  modelCost,
+  requireZooEntry,
+  zooEntry,
+  zooHost,
+  zooProgram,
+  zooSources,
+  type PaperFigures,
+  type ZooEntry,
+} from './registry.js';

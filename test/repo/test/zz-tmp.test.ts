@@ -1,0 +1,3 @@
+import './nope.js';
+import { it } from 'vitest';
+it('x', () => {});
