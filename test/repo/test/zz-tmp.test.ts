@@ -1,3 +1,0 @@
-import './nope.js';
-import { it } from 'vitest';
-it('x', () => {});
