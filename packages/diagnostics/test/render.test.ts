@@ -41,5 +41,7 @@ describe('nearestName', () => {
     expect(editDistance('kitten', 'sitting')).toBe(3);
     expect(editDistance('', 'abc')).toBe(3);
     expect(editDistance('abc', 'abc')).toBe(0);
+    expect(editDistance('widht', 'width')).toBe(1);
+    expect(nearestName('widht', ['width', 'stride'])).toBe('width');
   });
 });

@@ -28,6 +28,22 @@ const parametersAreUnique: BlockRule = (block) => {
   return out;
 };
 
+/** What other frameworks call our layers: `batchnorm` is `bn` here, `linear` is `dense`. */
+const SYNONYMS: Record<string, string> = {
+  batchnorm: 'bn', batch_norm: 'bn', batchnorm2d: 'bn', conv2d: 'conv', linear: 'dense', fc: 'dense',
+  gap: 'global_pool', global_avg_pool: 'global_pool', avg_pool: 'avgpool', max_pool: 'maxpool',
+  maxpool2d: 'maxpool', avgpool2d: 'avgpool', shuffle: 'channel_shuffle', hardsigmoid: 'hard_sigmoid',
+  silu: 'swish', squeeze_excite: 'se', squeeze_excitation: 'se',
+};
+
+/** The hint for a call to an unknown name: a synonym we know, the nearest layer or block, or how to define one. */
+export function unknownCalleeHint(name: string, program: Program): string {
+  const synonym = SYNONYMS[name.toLowerCase()];
+  if (synonym) return `excite calls this layer \`${synonym}\``;
+  const near = nearestName(name, [...Object.keys(LAYERS), ...program.blocks.keys()]);
+  return near ? `did you mean \`${near}\`?` : 'define it with `block` or import the file that does';
+}
+
 function* calls(body: readonly Statement[]): Generator<Extract<Statement, { kind: 'call' }>> {
   for (const s of body) {
     switch (s.kind) {
@@ -63,9 +79,7 @@ const calleesExist: BlockRule = (block, program) => {
   for (const call of calls(block.body)) {
     const name = call.callee.name;
     if (isLayerName(name) || program.blocks.has(name)) continue;
-    const near = nearestName(name, [...Object.keys(LAYERS), ...program.blocks.keys()]);
-    out.push(createDiagnostic('E0201', `unknown layer or block \`${name}\``, call.callee.span,
-      near ? `did you mean \`${near}\`?` : 'define it with `block` or import the file that does'));
+    out.push(createDiagnostic('E0201', `unknown layer or block \`${name}\``, call.callee.span, unknownCalleeHint(name, program)));
   }
   return out;
 };

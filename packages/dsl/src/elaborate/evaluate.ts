@@ -13,6 +13,7 @@ import {
   type SeSettings,
 } from './layer-specs.js';
 import type { ResolvedModel } from './model.js';
+import { unknownCalleeHint } from './checks.js';
 import type { Program } from './program.js';
 import { coerceToType, evaluate, Scope } from './values.js';
 
@@ -194,10 +195,7 @@ export function evaluateModel(program: Program, model: ResolvedModel): Evaluated
     const callee = s.callee.name;
     if (isLayerName(callee)) return [layer(callee, s, args, ctx)];
     const block = program.blocks.get(callee);
-    if (!block) {
-      const near = nearestName(callee, [...Object.keys(LAYERS), ...program.blocks.keys()]);
-      fail('E0201', `unknown layer or block \`${callee}\``, s.callee.span, near ? `did you mean \`${near}\`?` : 'define it with `block` or import the file that does');
-    }
+    if (!block) fail('E0201', `unknown layer or block \`${callee}\``, s.callee.span, unknownCalleeHint(callee, program));
     if (ctx.calls.includes(callee)) {
       fail('E0213', `block \`${callee}\` calls itself (${[...ctx.calls.slice(ctx.calls.indexOf(callee)), callee].join(' → ')})`, s.callee.span);
     }
@@ -247,10 +245,11 @@ export function evaluateModel(program: Program, model: ResolvedModel): Evaluated
       const { values, spans } = bindArgs(LAYERS.se.args, args, ctx.scope, 'se', s.span, false);
       const { site = 'last', ...overrides } = values as Partial<SeSettings> & { site?: string };
       const settings = seSettingsAt(ctx, overrides);
-      const index = ctx.names.nextIndex('se');
-      const name = ctx.names.qualify(s.alias?.name ?? (index === 1 ? 'se' : `se${index}`));
-      // An `se` is active only where SE is enabled and its site is the attached one; inactive ones are pruned.
+      // An `se` is active only where SE is enabled and its site is the attached one; inactive ones are pruned
+      // and take no name, so the active block of a bottleneck is always `….se`.
       const active = settings.enabled && site === settings.attach;
+      const index = active ? ctx.names.nextIndex('se') : 0;
+      const name = ctx.names.qualify(s.alias?.name ?? (index <= 1 ? 'se' : `se${index}`));
       return { kind: 'se', name, span: s.span, stage, settings: { ...settings, enabled: active }, argSpans: spans };
     }
     const { values, spans } = bindArgs(LAYERS[kind].args, args, ctx.scope, kind, s.span);

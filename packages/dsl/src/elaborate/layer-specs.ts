@@ -217,15 +217,17 @@ export function bindArgs(
       spec = specs[position++];
       if (!spec) {
         throw new DiagnosticError(
-          createDiagnostic('E0211', `${layer} takes ${specs.filter((s) => s.default === undefined).length} positional argument(s) at most here`, arg.span),
+          createDiagnostic('E0211', `${layer} takes at most ${specs.length} argument${specs.length === 1 ? '' : 's'} (${specs.map((s) => s.name).join(', ') || 'none'})`, arg.span,
+            'remove the extra arguments, or name each one (name: value)'),
         );
       }
     }
     if (Object.hasOwn(values, spec.name)) {
       throw new DiagnosticError(createDiagnostic('E0209', `argument \`${spec.name}\` of ${layer} is given twice`, arg.span));
     }
-    const siteLike = spec.kind.kind === 'site' && arg.value.kind === 'name' && !scope.has(arg.value.name);
-    const value: Value = siteLike ? { type: 'symbol', value: (arg.value as { name: string }).name } : evaluate(arg.value, scope);
+    // For enum and site arguments a bare name that is not a variable is a symbol; convertArg says if it is allowed.
+    const symbolic = (spec.kind.kind === 'site' || spec.kind.kind === 'enum') && arg.value.kind === 'name' && !scope.has(arg.value.name);
+    const value: Value = symbolic ? { type: 'symbol', value: (arg.value as { name: string }).name } : evaluate(arg.value, scope);
     values[spec.name] = convertArg(spec, value, arg.value.span, layer);
     spans[spec.name] = arg.span;
   }

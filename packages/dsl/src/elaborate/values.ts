@@ -7,7 +7,7 @@ export type Value =
   | { type: 'float'; value: number }
   | { type: 'bool'; value: boolean }
   | { type: 'dims'; value: number[] }
-  | { type: 'symbol'; value: string }
+  | { type: 'symbol'; value: string; /** set when the value came from an enum parameter: its members */ members?: readonly string[] }
   | { type: 'string'; value: string };
 
 /** A value with the place it was written, so a later check can point at the argument that is wrong. */
@@ -136,14 +136,22 @@ function evaluateBinary(expr: Extract<Expr, { kind: 'binary' }>, scope: Scope, s
     if (expr.op === 'or' && left) return { type: 'bool', value: true };
     return { type: 'bool', value: boolean(evaluate(expr.right, scope, symbols), expr.right.span, `\`${expr.op}\``) };
   }
-  const left = evaluate(expr.left, scope, symbols);
-  const right = evaluate(expr.right, scope, symbols);
   if (expr.op === '==' || expr.op === '!=') {
+    // `kind == pool`: a bare name compared with an enum parameter is read as one of that enum's members.
+    const enumMembers = (other: Expr) => {
+      if (other.kind !== 'name') return undefined;
+      const v = scope.get(other.name);
+      return v?.type === 'symbol' ? v.members : undefined;
+    };
+    const left = evaluate(expr.left, scope, new Set([...symbols, ...(enumMembers(expr.right) ?? [])]));
+    const right = evaluate(expr.right, scope, new Set([...symbols, ...(enumMembers(expr.left) ?? [])]));
     const equal = left.type === right.type || (isNumber(left) && isNumber(right))
       ? describeValue(left) === describeValue(right)
       : fail('E0301', `cannot compare ${typeName(left)} with ${typeName(right)}`, expr.span);
     return { type: 'bool', value: expr.op === '==' ? equal : !equal };
   }
+  const left = evaluate(expr.left, scope, symbols);
+  const right = evaluate(expr.right, scope, symbols);
   const a = numeric(left, expr.left.span, expr.op);
   const b = numeric(right, expr.right.span, expr.op);
   const ints = left.type === 'int' && right.type === 'int';
@@ -195,7 +203,7 @@ export function coerceToType(v: Value, type: TypeExpr, span: Span, what: string)
       break;
     case 'enum': {
       const members = type.members.map((m) => m.name);
-      if (v.type === 'symbol' && members.includes(v.value)) return v;
+      if (v.type === 'symbol' && members.includes(v.value)) return { type: 'symbol', value: v.value, members };
       if (v.type === 'symbol') {
         const near = nearestName(v.value, members);
         fail('E0301', `${what} must be one of ${members.join(', ')}, found \`${v.value}\``, span, near ? `did you mean \`${near}\`?` : undefined);
