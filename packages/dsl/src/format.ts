@@ -79,15 +79,12 @@ class Printer {
 
   leading(node: Node, indent: string, first: boolean): void {
     if (node.blankLineBefore && !first) this.blank();
-    for (const comment of node.leadingComments ?? []) {
-      if (comment === '') this.blank();
-      else this.push(indent + comment);
-    }
+    this.commentLines(node.leadingComments, indent);
   }
 
   trailing(node: Node): void {
     if (node.trailingComment !== undefined && this.lines.length > 0) {
-      this.lines[this.lines.length - 1] += `  ${node.trailingComment}`;
+      this.lines[this.lines.length - 1] += `  ${tidy(node.trailingComment)}`;
     }
   }
 
@@ -95,9 +92,13 @@ class Printer {
   comments(comments: string[] | undefined, indent: string, bodyEmpty: boolean): void {
     if (!comments) return;
     if (bodyEmpty) this.openBody();
-    for (const comment of comments) {
+    this.commentLines(comments, indent);
+  }
+
+  private commentLines(comments: string[] | undefined, indent: string): void {
+    for (const comment of comments ?? []) {
       if (comment === '') this.blank();
-      else this.push(indent + comment);
+      else this.push(indent + tidy(comment));
     }
   }
 
@@ -365,6 +366,11 @@ function printBare(expr: Expr): string {
 export function floatText(value: number): string {
   const text = String(value);
   return /[.eE]/.test(text) || !Number.isFinite(value) ? text : `${text}.0`;
+}
+
+/** A comment as written, less the trailing spaces of a `//` comment. */
+function tidy(comment: string): string {
+  return comment.startsWith('//') ? comment.trimEnd() : comment;
 }
 
 function quote(value: string): string {

@@ -95,7 +95,8 @@ export function tokenize(text: string, file: string): { tokens: Token[]; diagnos
 
   const span = (start: number, end: number): Span => ({ file, start, end });
   const push = (kind: TokenKind, start: number, end: number, extra?: Partial<Token>): Token => {
-    const token: Token = { kind, text: text.slice(start, end), span: span(start, end), line, endLine: line, ...extra };
+    const token: Token = { kind, text: text.slice(start, end), span: span(start, end), line, endLine: line };
+    if (extra) Object.assign(token, extra);
     tokens.push(token);
     return token;
   };

@@ -77,8 +77,8 @@ const STATEMENT_KEYWORDS = new Set(['let', 'stage', 'repeat', 'if', 'residual', 
 const MODEL_ITEM_KEYWORDS = new Set(['input', 'classes', 'param', 'config']);
 const TOP_KEYWORDS = new Set(['import', 'block', 'model']);
 const COMPARE_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
-/** Keywords that may also be used as names in expressions: `dense(classes)`. */
-const NAME_KEYWORDS = new Set(['classes', 'input']);
+/** Keywords that may also be used as names in expressions: `dense(classes)`, `residual(join: concat)`. */
+const NAME_KEYWORDS = new Set(['classes', 'input', 'concat']);
 
 interface Leading {
   comments: string[];
@@ -906,9 +906,11 @@ class Parser {
     return { file: this.file, start: a.span.start, end: b.span.end };
   }
 
-  /** A one-character span at a zero-width token (end of file), clamped so renderers can point at it. */
+  /** A one-character span for a zero-width token: the end of file is shown just after the last token. */
   private pointAt(t: Token): Span {
-    return { file: this.file, start: t.span.start, end: t.span.start + 1 };
+    const last = t.kind === 'eof' ? this.tokens[this.tokens.length - 2] : undefined;
+    const start = last ? last.span.end : t.span.start;
+    return { file: this.file, start, end: start + 1 };
   }
 
   /** Reports "expected X, found Y" at the current token and unwinds to the nearest list. */

@@ -14,7 +14,7 @@ export interface TensorInfo {
 
 /** How a weight's values are produced when none are supplied: deterministic from the seed and its name. */
 export type WeightInit =
-  | { kind: 'he_normal'; fanIn: number }
+  | { kind: 'he_uniform'; fanIn: number }
   | { kind: 'zeros' }
   | { kind: 'ones' }
   | { kind: 'constant'; value: number };

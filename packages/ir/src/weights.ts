@@ -34,16 +34,11 @@ export function initialValues(init: Initializer, seed: number): Float32Array {
       return data.fill(1);
     case 'constant':
       return data.fill(rule.value);
-    case 'he_normal': {
+    case 'he_uniform': {
+      // Kaiming-uniform (PyTorch's conv default family): U(−b, b) with b = √(6 / fan_in), variance 2 / fan_in.
       const random = mulberry32(fnv1a(`${seed}:${init.name}`));
-      const std = Math.sqrt(2 / rule.fanIn);
-      for (let i = 0; i < data.length; i += 2) {
-        // Box–Muller: two normals from two uniforms; 1 - u keeps log away from 0.
-        const radius = Math.sqrt(-2 * Math.log(1 - random()));
-        const angle = 2 * Math.PI * random();
-        data[i] = radius * Math.cos(angle) * std;
-        if (i + 1 < data.length) data[i + 1] = radius * Math.sin(angle) * std;
-      }
+      const bound = Math.sqrt(6 / rule.fanIn);
+      for (let i = 0; i < data.length; i++) data[i] = (2 * random() - 1) * bound;
       return data;
     }
   }
@@ -56,4 +51,46 @@ export function materializeWeights(graph: Graph, seed = 0): Graph {
     initializers.set(name, init.data ? init : { ...init, data: initialValues(init, seed) });
   }
   return { ...graph, initializers };
+}
+
+/** Value ranges by weight role for `randomWeights`: statistics and scales stay positive and near 1. */
+const RANDOM_RANGES: Record<string, [number, number]> = {
+  gamma: [0.5, 1.5],
+  var: [0.5, 1.5],
+  beta: [-0.5, 0.5],
+  mean: [-0.5, 0.5],
+  bias: [-0.5, 0.5],
+  b1: [-0.5, 0.5],
+  b2: [-0.5, 0.5],
+};
+
+/**
+ * A copy of the graph with every weight random (seeded): He-uniform weights, and biases and BN statistics spread
+ * over ranges that make BN folding and SE gating do real work. Tests use it; training starts from `materializeWeights`.
+ */
+export function randomWeights(graph: Graph, seed: number): Graph {
+  const initializers = new Map(graph.initializers);
+  for (const node of graph.nodes) {
+    for (const [role, name] of Object.entries(node.weights)) {
+      const init = graph.initializers.get(name)!;
+      const range = RANDOM_RANGES[role];
+      if (!range) {
+        initializers.set(name, { ...init, data: initialValues(init, seed) });
+        continue;
+      }
+      const random = mulberry32(fnv1a(`${seed}:${name}:uniform`));
+      const data = new Float32Array(elementCount(init.shape));
+      for (let i = 0; i < data.length; i++) data[i] = range[0] + (range[1] - range[0]) * random();
+      initializers.set(name, { ...init, data });
+    }
+  }
+  return { ...graph, initializers };
+}
+
+/** Seeded uniform values in [-1, 1): inputs for numerical tests. */
+export function randomValues(count: number, seed: number): Float32Array {
+  const random = mulberry32(fnv1a(`input:${seed}`));
+  const data = new Float32Array(count);
+  for (let i = 0; i < count; i++) data[i] = 2 * random() - 1;
+  return data;
 }

@@ -102,7 +102,8 @@ describe('graphs', () => {
     const c = materializeWeights(graph, 8).initializers.get('conv1.weight')!.data!;
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(Array.from(a)).not.toEqual(Array.from(c));
-    // He-normal: std ≈ sqrt(2 / fanIn) = sqrt(2 / 144)
+    // He-uniform: std = sqrt(2 / fanIn) = sqrt(2 / 144), every value within sqrt(6 / 144)
+    expect(a.every((v) => Math.abs(v) <= Math.sqrt(6 / 144))).toBe(true);
     const std = Math.sqrt(a.reduce((s, v) => s + v * v, 0) / a.length);
     expect(std).toBeGreaterThan(0.8 * Math.sqrt(2 / 144));
     expect(std).toBeLessThan(1.2 * Math.sqrt(2 / 144));

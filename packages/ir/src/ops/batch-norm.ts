@@ -1,4 +1,5 @@
 import { requireRank, type OpSpec } from './spec.js';
+import { asNchw, tensor } from '../reference/tensor.js';
 
 export interface BatchNormAttributes {
   eps: number;
@@ -19,5 +20,21 @@ export const batchNorm: OpSpec<BatchNormAttributes> = {
       { role: 'mean', shape: [c], kind: 'buffer', init: { kind: 'zeros' } },
       { role: 'var', shape: [c], kind: 'buffer', init: { kind: 'ones' } },
     ];
+  },
+  describe: (a) => `eps=${a.eps}`,
+  reference([x], { gamma, beta, mean, var: variance }, a) {
+    const [n, c, h, w] = asNchw(x!);
+    const out = tensor(x!.shape);
+    const plane = h * w;
+    for (let b = 0; b < n; b++) {
+      for (let ch = 0; ch < c; ch++) {
+        // y = gamma · (x − mean) / sqrt(var + eps) + beta
+        const scale = gamma![ch]! / Math.sqrt(variance![ch]! + a.eps);
+        const shift = beta![ch]! - mean![ch]! * scale;
+        const base = (b * c + ch) * plane;
+        for (let i = 0; i < plane; i++) out.data[base + i] = x!.data[base + i]! * scale + shift;
+      }
+    }
+    return out;
   },
 };

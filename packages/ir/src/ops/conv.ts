@@ -1,4 +1,6 @@
+import { ACTIVATION_FUNCTIONS, type ActivationKind } from './activation.js';
 import { ShapeError, formatShape, requireRank, windowOutput, type OpSpec, type WeightSpec } from './spec.js';
+import { asNchw, tensor } from '../reference/tensor.js';
 
 export interface ConvAttributes {
   kernel: [number, number];
@@ -9,11 +11,17 @@ export interface ConvAttributes {
   groups: number;
   outChannels: number;
   bias: boolean;
+  /** A pointwise activation fused into the conv by the compiler (absent: none). */
+  activation?: ActivationKind;
 }
 
-/** 2-D convolution, weight [out, in/groups, kh, kw], optional bias [out]. */
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** 2-D convolution, weight [out, in/groups, kh, kw], optional bias [out], optional fused activation. */
 export const conv: OpSpec<ConvAttributes> = {
-  doc: 'Convolution: weight [O, C/groups, kh, kw], optional bias [O].',
+  doc: 'Convolution: weight [O, C/groups, kh, kw], optional bias [O], optional fused activation.',
   arity: 1,
   inferShape([input], a) {
     const [c, h, w] = requireRank(input, 3, 'conv');
@@ -42,7 +50,7 @@ export const conv: OpSpec<ConvAttributes> = {
         role: 'weight',
         shape: [a.outChannels, perGroup, a.kernel[0], a.kernel[1]],
         kind: 'param',
-        init: { kind: 'he_normal', fanIn },
+        init: { kind: 'he_uniform', fanIn },
       },
     ];
     if (a.bias) specs.push({ role: 'bias', shape: [a.outChannels], kind: 'param', init: { kind: 'zeros' } });
@@ -52,8 +60,64 @@ export const conv: OpSpec<ConvAttributes> = {
     return output[0]! * output[1]! * output[2]! * (input![0]! / a.groups) * a.kernel[0] * a.kernel[1];
   },
   geometry: (a) => ({ kernel: a.kernel, stride: a.stride, padding: a.pads, groups: a.groups }),
+  describe: (a) =>
+    `kernel=${a.kernel.join('x')} stride=${a.stride.join('x')} pads=${a.pads.join('x')}` +
+    `${a.dilation[0] !== 1 || a.dilation[1] !== 1 ? ` dilation=${a.dilation.join('x')}` : ''}` +
+    `${a.groups !== 1 ? ` groups=${a.groups}` : ''} out=${a.outChannels}${a.bias ? ' bias' : ''}` +
+    `${a.activation ? ` act=${a.activation}` : ''}`,
+  reference([x], weights, a, [oc, oh, ow]) {
+    const [n, c, h, w] = asNchw(x!);
+    const out = tensor([n, oc!, oh!, ow!]);
+    const weight = weights.weight!;
+    const bias = weights.bias;
+    const [kh, kw] = a.kernel;
+    const [sh, sw] = a.stride;
+    const [dh, dw] = a.dilation;
+    const [pt, pl] = a.pads;
+    const inPerGroup = c / a.groups;
+    const outPerGroup = oc! / a.groups;
+    const plane = oh! * ow!;
+    // Sums accumulate in float64 and are stored as float32 once, so the oracle's own rounding stays far below the
+    // tolerances it is used to check (a 4608-term float32 sum drifts by ~1e-6 relative; a float64 one does not).
+    const target = new Float64Array(plane);
+    const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && a.pads.every((p) => p === 0);
+    const input = x!.data;
+    for (let b = 0; b < n; b++) {
+      for (let o = 0; o < oc!; o++) {
+        target.fill(bias ? bias[o]! : 0);
+        const group = Math.floor(o / outPerGroup);
+        if (pointwise) {
+          // 1×1, stride 1, no padding: each output plane is a weighted sum of whole input planes.
+          for (let i = 0; i < inPerGroup; i++) {
+            const value = weight[o * inPerGroup + i]!;
+            const source = (b * c + group * inPerGroup + i) * plane;
+            for (let p = 0; p < plane; p++) target[p]! += value * input[source + p]!;
+          }
+        } else for (let i = 0; i < inPerGroup; i++) {
+          const source = (b * c + group * inPerGroup + i) * h * w;
+          for (let ky = 0; ky < kh; ky++) {
+            for (let kx = 0; kx < kw; kx++) {
+              const value = weight[((o * inPerGroup + i) * kh + ky) * kw + kx]!;
+              if (value === 0) continue;
+              const offsetX = kx * dw - pl;
+              // Output columns whose input column lies inside the image: ox*sw + offsetX in [0, w).
+              const first = Math.max(0, Math.ceil(-offsetX / sw));
+              const last = Math.min(ow! - 1, Math.floor((w - 1 - offsetX) / sw));
+              for (let oy = 0; oy < oh!; oy++) {
+                const iy = oy * sh + ky * dh - pt;
+                if (iy < 0 || iy >= h) continue;
+                const row = source + iy * w + offsetX;
+                const outRow = oy * ow!;
+                for (let ox = first; ox <= last; ox++) target[outRow + ox]! += value * input[row + ox * sw]!;
+              }
+            }
+          }
+        }
+        const f = ACTIVATION_FUNCTIONS[a.activation ?? 'identity'];
+        const base = (b * oc! + o) * plane;
+        for (let i = 0; i < plane; i++) out.data[base + i] = f(target[i]!);
+      }
+    }
+    return out;
+  },
 };
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}

@@ -1,4 +1,5 @@
 import { ShapeError, formatShape, type OpSpec, type WeightSpec } from './spec.js';
+import { tensor } from '../reference/tensor.js';
 
 export interface DenseAttributes {
   outFeatures: number;
@@ -22,10 +23,24 @@ export const dense: OpSpec<DenseAttributes> = {
   weights([input], a) {
     const fanIn = input![0]!;
     const specs: WeightSpec[] = [
-      { role: 'weight', shape: [a.outFeatures, fanIn], kind: 'param', init: { kind: 'he_normal', fanIn } },
+      { role: 'weight', shape: [a.outFeatures, fanIn], kind: 'param', init: { kind: 'he_uniform', fanIn } },
     ];
     if (a.bias) specs.push({ role: 'bias', shape: [a.outFeatures], kind: 'param', init: { kind: 'zeros' } });
     return specs;
   },
   macs: ([input], _output, a) => input![0]! * a.outFeatures,
+  describe: (a) => `out=${a.outFeatures}${a.bias ? ' bias' : ''}`,
+  reference([x], { weight, bias }, a) {
+    const n = x!.shape[0]!;
+    const inFeatures = x!.data.length / n;
+    const out = tensor([n, a.outFeatures]);
+    for (let b = 0; b < n; b++) {
+      for (let o = 0; o < a.outFeatures; o++) {
+        let acc = bias ? bias[o]! : 0;
+        for (let i = 0; i < inFeatures; i++) acc += weight![o * inFeatures + i]! * x!.data[b * inFeatures + i]!;
+        out.data[b * a.outFeatures + o] = acc;
+      }
+    }
+    return out;
+  },
 };

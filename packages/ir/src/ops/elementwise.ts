@@ -1,5 +1,22 @@
 import { ShapeError, elementCount, formatShape, type OpSpec } from './spec.js';
-import type { NoAttributes } from './activation.js';
+import { mapTensor, type NoAttributes } from './activation.js';
+import { asNchw, tensor, type Tensor } from '../reference/tensor.js';
+
+/** x · s where s has x's shape or is one value per channel ([N, C, 1, 1]). */
+export function scaleByChannel(x: Tensor, s: Tensor): Tensor {
+  const out = tensor(x.shape);
+  if (s.data.length === x.data.length) {
+    for (let i = 0; i < x.data.length; i++) out.data[i] = x.data[i]! * s.data[i]!;
+    return out;
+  }
+  const [n, c, h, w] = asNchw(x);
+  const plane = h * w;
+  for (let i = 0; i < n * c; i++) {
+    const factor = s.data[i]!;
+    for (let j = i * plane; j < (i + 1) * plane; j++) out.data[j] = x.data[j]! * factor;
+  }
+  return out;
+}
 
 /** Sum of two or more tensors of one shape: the residual join. */
 export const add: OpSpec<NoAttributes> = {
@@ -17,6 +34,11 @@ export const add: OpSpec<NoAttributes> = {
     }
     return first!;
   },
+  reference(inputs) {
+    const out = tensor(inputs[0]!.shape);
+    for (const input of inputs) for (let i = 0; i < out.data.length; i++) out.data[i]! += input.data[i]!;
+    return out;
+  },
 };
 
 /** x [C,H,W] times a per-channel scale s [C,1,1]: the SE block's channel-wise scaling. */
@@ -32,6 +54,7 @@ export const mul: OpSpec<NoAttributes> = {
     return x!;
   },
   elementOps: ([x]) => elementCount(x!),
+  reference: ([x, s]) => scaleByChannel(x!, s!),
 };
 
 export interface ScaleAttributes {
@@ -43,5 +66,6 @@ export const scale: OpSpec<ScaleAttributes> = {
   doc: 'Multiply by a constant factor.',
   arity: 1,
   inferShape: ([input]) => input!,
-  describe: (a) => `×${a.factor}`,
+  describe: (a) => `factor=${a.factor}`,
+  reference: ([x], _weights, a) => mapTensor(x!, (v) => v * a.factor),
 };

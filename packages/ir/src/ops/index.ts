@@ -1,4 +1,6 @@
-import type { NoAttributes } from './activation.js';
+import type { ActivationKind, NoAttributes } from './activation.js';
+import { scaleAdd, type ScaleAddAttributes } from './scale-add.js';
+import { squeezeExcite, type SqueezeExciteAttributes } from './squeeze-excite.js';
 import { hardSigmoid, identity, relu, relu6, sigmoid, softmax, swish, tanh } from './activation.js';
 import { batchNorm, type BatchNormAttributes } from './batch-norm.js';
 import { conv, type ConvAttributes } from './conv.js';
@@ -41,6 +43,9 @@ export interface OpAttributes {
   Flatten: NoAttributes;
   Softmax: NoAttributes;
   Dropout: DropoutAttributes;
+  // Fused ops, created by the compiler's passes.
+  SqueezeExcite: SqueezeExciteAttributes;
+  ScaleAdd: ScaleAddAttributes;
 }
 
 export type OpKind = keyof OpAttributes;
@@ -67,6 +72,8 @@ export const OP_SPECS: { [K in OpKind]: OpSpec<OpAttributes[K]> } = {
   Flatten: flatten,
   Softmax: softmax,
   Dropout: dropout,
+  SqueezeExcite: squeezeExcite,
+  ScaleAdd: scaleAdd,
 };
 
 export function opSpec<K extends OpKind>(kind: K): OpSpec<OpAttributes[K]> {
@@ -75,7 +82,11 @@ export function opSpec<K extends OpKind>(kind: K): OpSpec<OpAttributes[K]> {
 
 export const OP_KINDS = Object.keys(OP_SPECS) as OpKind[];
 
+export { ACTIVATION_FUNCTIONS } from './activation.js';
 export type {
+  ActivationKind,
+  ScaleAddAttributes,
+  SqueezeExciteAttributes,
   BatchNormAttributes,
   ChannelShuffleAttributes,
   ConvAttributes,

@@ -1,4 +1,5 @@
 import { ShapeError, formatShape, requireRank, windowOutput, type OpSpec } from './spec.js';
+import { asNchw, tensor, type Tensor } from '../reference/tensor.js';
 
 export interface PoolAttributes {
   kernel: [number, number];
@@ -11,9 +12,45 @@ export interface PoolAttributes {
   countIncludePad: boolean;
 }
 
-function windowPool(name: string, doc: string): OpSpec<PoolAttributes> {
+/**
+ * Max or average over each window. Average pooling follows PyTorch: the window is clipped to the padded input,
+ * and when `countIncludePad` is false the divisor counts only the cells inside the image.
+ */
+function poolReference(kind: 'max' | 'avg') {
+  return ([x]: readonly Tensor[], _weights: unknown, a: PoolAttributes, [c, oh, ow]: readonly number[]): Tensor => {
+    const [n, , h, w] = asNchw(x!);
+    const out = tensor([n, c!, oh!, ow!]);
+    const [kh, kw] = a.kernel;
+    const [sh, sw] = a.stride;
+    const [pt, pl, pb, pr] = a.pads;
+    for (let plane = 0; plane < n * c!; plane++) {
+      const source = x!.data.subarray(plane * h * w, (plane + 1) * h * w);
+      for (let oy = 0; oy < oh!; oy++) {
+        for (let ox = 0; ox < ow!; ox++) {
+          const y0 = oy * sh - pt;
+          const x0 = ox * sw - pl;
+          const padded = (Math.min(y0 + kh, h + pb) - y0) * (Math.min(x0 + kw, w + pr) - x0);
+          let acc = kind === 'max' ? -Infinity : 0;
+          let inside = 0;
+          for (let y = Math.max(y0, 0); y < Math.min(y0 + kh, h); y++) {
+            for (let xx = Math.max(x0, 0); xx < Math.min(x0 + kw, w); xx++) {
+              const v = source[y * w + xx]!;
+              acc = kind === 'max' ? Math.max(acc, v) : acc + v;
+              inside++;
+            }
+          }
+          out.data[(plane * oh! + oy) * ow! + ox] = kind === 'max' ? acc : acc / (a.countIncludePad ? padded : inside);
+        }
+      }
+    }
+    return out;
+  };
+}
+
+function windowPool(name: string, doc: string, kind: 'max' | 'avg'): OpSpec<PoolAttributes> {
   return {
     doc,
+    reference: poolReference(kind),
     arity: 1,
     inferShape([input], a) {
       const [c, h, w] = requireRank(input, 3, name);
@@ -31,8 +68,8 @@ function windowPool(name: string, doc: string): OpSpec<PoolAttributes> {
   };
 }
 
-export const maxPool = windowPool('maxpool', 'Max pooling over kh×kw windows.');
-export const avgPool = windowPool('avgpool', 'Average pooling over kh×kw windows.');
+export const maxPool = windowPool('maxpool', 'Max pooling over kh×kw windows.', 'max');
+export const avgPool = windowPool('avgpool', 'Average pooling over kh×kw windows.', 'avg');
 
 export interface GlobalPoolAttributes {
   mode: 'avg' | 'max';
@@ -48,4 +85,20 @@ export const globalPool: OpSpec<GlobalPoolAttributes> = {
   },
   elementOps: ([input]) => input!.reduce((a, b) => a * b, 1),
   describe: (a) => a.mode,
+  reference([x], _weights, a) {
+    const [n, c, h, w] = asNchw(x!);
+    return globalPoolValues(x!.data, n, c, h * w, a.mode);
+  },
 };
+
+/** Per-channel mean or max of NCHW data: [N, C, 1, 1]. Shared with the fused SqueezeExcite. */
+export function globalPoolValues(data: Float32Array, n: number, c: number, plane: number, mode: 'avg' | 'max'): Tensor {
+  const out = tensor([n, c, 1, 1]);
+  for (let i = 0; i < n * c; i++) {
+    const source = data.subarray(i * plane, (i + 1) * plane);
+    let acc = mode === 'max' ? -Infinity : 0;
+    for (let j = 0; j < plane; j++) acc = mode === 'max' ? Math.max(acc, source[j]!) : acc + source[j]!;
+    out.data[i] = mode === 'max' ? acc : acc / plane;
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
 import type { DiagnosticCode } from '@excite/diagnostics';
 import type { Shape, WeightInit } from '../types.js';
+import type { Tensor, WeightValues } from '../reference/tensor.js';
 
 /** A weight an op needs, derived from its attributes and input shape. */
 export interface WeightSpec {
@@ -36,6 +37,11 @@ export interface OpSpec<A> {
   /** Elementwise or reduction operations of one sample, reported separately (SE pooling and scaling). */
   elementOps?(inputs: readonly Shape[], output: Shape, attrs: A): number;
   geometry?(attrs: A): LayerGeometry;
+  /**
+   * The op's meaning, as a plain float32 computation over batched NCHW tensors: the reference interpreter.
+   * Required, so an op cannot join the IR without defining what it computes. `output` is the per-sample shape.
+   */
+  reference(inputs: readonly Tensor[], weights: WeightValues, attrs: A, output: Shape): Tensor;
   /** Attributes to print, in order; defaults to all of them. */
   describe?(attrs: A): string;
 }

@@ -1,0 +1,34 @@
+import type { Graph } from '../types.js';
+import { interpret } from './interpret.js';
+import type { Tensor } from './tensor.js';
+
+/** max |reference − actual| / max |reference|: the error relative to the output's own scale. */
+export function relativeError(reference: Float32Array, actual: Float32Array): number {
+  if (reference.length !== actual.length) return Infinity;
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < reference.length; i++) {
+    const d = Math.abs(reference[i]! - actual[i]!);
+    if (!(d <= diff)) diff = Number.isNaN(d) ? Infinity : d;
+    scale = Math.max(scale, Math.abs(reference[i]!));
+  }
+  return diff / Math.max(scale, 1e-12);
+}
+
+/**
+ * How far float32 rounding of the weights alone moves this network's output on `input`: every weight is nudged by
+ * one float32 ulp (2⁻²³, relative) in a fixed ±/0 pattern — at least what rounding a transformed weight (a folded
+ * batch norm, a scale) can do to it. A pass whose outputs differ by no more than a small multiple of this is exact up to float32.
+ * Deep random-weight networks amplify such nudges well past 1e-5 (SE-POST and 150-layer models do).
+ */
+export function float32NoiseFloor(graph: Graph, input: Tensor, reference = interpret(graph, input).output): number {
+  const initializers = new Map(graph.initializers);
+  let k = 0;
+  for (const [name, init] of graph.initializers) {
+    if (init.role !== 'param' || !init.data) continue;
+    const data = new Float32Array(init.data.length);
+    for (let i = 0; i < data.length; i++) data[i] = init.data[i]! * (1 + (((k++ * 7919) % 3) - 1) * 2 ** -23);
+    initializers.set(name, { ...init, data });
+  }
+  return relativeError(reference.data, interpret({ ...graph, initializers }, input).output.data);
+}
