@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { PIPELINES } from '@excite/compiler';
 import { DiagnosticError, renderDiagnostics } from '@excite/diagnostics';
 import { checkCommand } from './commands/check.js';
 import { fmtCommand } from './commands/fmt.js';
 import { infoCommand } from './commands/info.js';
-import { irCommand } from './commands/ir.js';
+import { irCommand, type IrOptions } from './commands/ir.js';
 import { listCommand } from './commands/list.js';
 import { SourcedError } from './source.js';
 
@@ -75,12 +76,16 @@ export async function runCli(argv: string[], io: CliIo = { stdout: (t) => proces
   program
     .command('ir')
     .argument('<model>', modelHelp)
-    .description('print the IR graph of a model')
+    .description('print the IR graph of a model, as elaborated or after a compiler pipeline')
     .option('--input <HxW>', 'input height x width')
     .option('--model <name>', 'which model of a .se file declaring several')
-    .option('--json', 'print JSON: { name, input, output, nodes: [{ name, op, inputs, outputs, attributes }] }')
-    .addHelpText('after', '\nExample:\n  excite ir se-resnet-50\n  excite ir se-resnet-50 --json')
-    .action((target: string, options: { input?: string; model?: string; json?: boolean }) => print(irCommand(target, options)));
+    .option('--pipeline <name>', `run a pipeline first: ${Object.keys(PIPELINES).join(', ')}`, 'none')
+    .option('--dump-after-each', 'print the IR after every stage of the pipeline, with node counts')
+    .option('--trace', 'list every rewrite: rule, matched nodes, source line')
+    .option('--seed <n>', 'seed of the weights folding passes compute from', '0')
+    .option('--json', 'print the final graph as JSON: { name, input, output, nodes: [{ name, op, inputs, outputs, attributes }] }')
+    .addHelpText('after', '\nExample:\n  excite ir se-resnet-50\n  excite ir se-resnet-50 --pipeline inference --dump-after-each\n  excite ir se-resnet-50 --pipeline inference --json')
+    .action((target: string, options: IrOptions) => print(irCommand(target, options)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -36,6 +36,14 @@ export function parseInputSize(text: string | undefined): [number, number] | und
   return [h, w];
 }
 
+export function parseSeed(text: string | undefined): number {
+  if (text === undefined) return 0;
+  if (!/^\d{1,9}$/.test(text.trim())) {
+    throw new DiagnosticError(createDiagnostic('E0503', `--seed must be a non-negative integer, found \`${text}\``));
+  }
+  return Number(text);
+}
+
 export interface LoadedModel {
   graph: Graph;
   /** Sources to render diagnostics against (zoo files or the user's). */

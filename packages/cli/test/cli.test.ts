@@ -83,6 +83,24 @@ describe('excite list, ir, check, fmt', () => {
     expect(text.stdout).toMatch(/%conv1\.conv1 = Conv\(%input, weight=@conv1\.conv1\.weight\).* : \[64,112,112\] {2}# se-resnet\.se:\d+:\d+/);
   });
 
+  it('ir --pipeline inference --dump-after-each prints every stage with node counts; --json the final graph', async () => {
+    const { code, stdout } = await run('ir', 'se-resnet-50', '--pipeline', 'inference', '--dump-after-each', '--input', '64x64');
+    expect(code).toBe(0);
+    const headers = stdout.split('\n').filter((l) => l.startsWith('== '));
+    expect(headers[0]).toMatch(/^== elaborated: 271 nodes \(.*BatchNorm 53/);
+    expect(headers.map((h) => h.split(':')[0])).toEqual([
+      '== elaborated', '== after drop-inference-noops', '== after fold-batch-norm', '== after fold-constant-scale',
+      '== after fuse-squeeze-excite', '== after fuse-scale-add', '== after fuse-conv-activation', '== after eliminate-dead-code',
+    ]);
+    expect(headers.at(-1)).toMatch(/ScaleAdd 16.*SqueezeExcite 16/);
+    const json = JSON.parse((await run('ir', 'se-resnet-50', '--pipeline', 'inference', '--json', '--input', '64x64')).stdout);
+    expect(json.nodes.filter((n: { op: string }) => n.op === 'SqueezeExcite')).toHaveLength(16);
+    expect(json.nodes.some((n: { op: string }) => n.op === 'BatchNorm')).toBe(false);
+    const bad = await run('ir', 'se-resnet-50', '--pipeline', 'fast');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('error[E0503]: unknown pipeline `fast`');
+  });
+
   it('check: ok for a good file, exit 1 and a rendered diagnostic for a bad one', async () => {
     expect((await run('check', write('good.se', tiny))).code).toBe(0);
     const bad = write('bad.se', tiny.replace('se(r: 4)', 'se(r: 5)'));

@@ -187,7 +187,7 @@ model m {
 `;
     const g = build(source, 'm');
     expect(g.tensors.get('residual1.concat')!.shape).toEqual([16, 4, 4]);
-    expect(node(g, 'residual1.concat').inputs).toEqual(['residual1.avgpool1', 'conv1']);
+    expect(node(g, 'residual1.concat').inputs).toEqual(['shortcut.avgpool1', 'conv1']);
     expect(node(g, 'residual2.scale').attrs).toEqual({ factor: 0.2 });
   });
 

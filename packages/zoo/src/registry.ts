@@ -21,7 +21,7 @@ export interface PaperFigures {
   mparamsCut?: number;
   /**
    * Why the zoo's model, following its cited definition, does not reproduce `gmacs`: the paper's figure is kept
-   * for reference and its check is reported as skipped, with this reason.
+   * for reference, no test pretends it holds, and the model's own figures are pinned by tests instead.
    */
   unreproduced?: string;
   note?: string;
