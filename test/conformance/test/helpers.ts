@@ -1,6 +1,7 @@
 // Shared by the conformance suites: zoo models at small inputs with calibrated random weights, and the
 // agreement criterion between a graph and its compiled form.
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { compile } from '@excite/compiler';
 import {
   calibrateWeights,
   float32NoiseFloor,
@@ -12,8 +13,6 @@ import {
   type Graph,
 } from '@excite/ir';
 import { ZOO, createModel } from '@excite/zoo';
-
-export { ZOO };
 
 /** The logits: softmax squashes differences, so compare what comes before it when the model ends with one. */
 export function withoutSoftmax(graph: Graph): Graph {
@@ -57,3 +56,20 @@ export function expectAgreement(graph: Graph, optimised: Graph, input = sampleOf
   expect(error, `${label}: error ${error.toExponential(2)} vs float32 noise floor ${floor.toExponential(2)}`).toBeLessThan(2 * floor);
 }
 
+
+/**
+ * Every zoo model (every `parts`-th, starting at `part`): the inference pipeline keeps the numbers. Split across files
+ * so CI's two cores share the work.
+ */
+export function zooPipelineSuite(part: number, parts: number): void {
+  describe(`every zoo model: the inference pipeline keeps the numbers (reference interpreter, random weights), part ${part + 1} of ${parts}`, () => {
+    for (const entry of ZOO.filter((_, i) => i % parts === part)) {
+      it(entry.name, { timeout: 180_000 }, () => {
+        const graph = smallModel(entry.name);
+        const { graph: optimised } = compile(graph, { verify: true });
+        expect(optimised.nodes.some((n) => n.op === 'BatchNorm' || n.op === 'Dropout')).toBe(false);
+        expectAgreement(graph, optimised);
+      });
+    }
+  });
+}
