@@ -21,6 +21,7 @@ const arg = (flag: string, fallback: string) => {
 };
 const runs = Math.max(10, Number(arg('--runs', '20')));
 const threads = Number(arg('--threads', '2'));
+const opset = Number(arg('--opset', '17'));
 const inspect = process.argv.includes('--inspect');
 const only = process.argv.includes('--only') ? arg('--only', '').split(',') : undefined;
 const work = join(tmpdir(), 'excite-bench-onnx');
@@ -28,7 +29,7 @@ mkdirSync(work, { recursive: true });
 
 function ours(name: string, profile: OnnxProfileName): Uint8Array {
   const { graph } = compile(createModel(name), { pipeline: 'inference', seed: 1 });
-  return emitOnnx(graph, { profile, sources: zooSources() }).bytes;
+  return emitOnnx(graph, { profile, opset, sources: zooSources() }).bytes;
 }
 
 function pytorch(se: boolean): Uint8Array {

@@ -3,7 +3,7 @@ import { lineColumnOf, type Span } from '@excite/diagnostics';
 import { materializeWeights, type Graph, type IrNode, type OpKind } from '@excite/ir';
 import {
   attributes, floatTensor, int64Tensor, onnx,
-  type AttributeValue, type FunctionProto, type ModelProto, type NodeProto, type TensorProto,
+  type AttributeValue, type FunctionProto, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto,
 } from './onnx.js';
 import { LoweringError, isOnnxProfile, type EmitContext, type Lowering, type OnnxProfileName } from './lowering.js';
 import { LOWERINGS } from './lowerings.js';
@@ -63,8 +63,14 @@ export function locate(span: Span | undefined, sources: EmitOptions['sources']):
   return `${span.file}:${line}:${column}`;
 }
 
+const valueInfo = (name: string, shape: readonly number[]) => ({
+  name,
+  type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'N' }, ...shape.map((d) => ({ dimValue: d }))] } } },
+});
+
 interface Sink {
   nodes: NodeProto[];
+  valueInfo: ValueInfoProto[];
   initializers: TensorProto[];
   initializerNames: Set<string>;
 }
@@ -99,6 +105,9 @@ function graphContext(graph: Graph, node: IrNode, sink: Sink, opset: number, pro
       sink.nodes.push({ input: [...inputs], output: [output], name, opType, attribute: attributes(attrs), docString: doc });
       return output;
     },
+    declare(tensor, shape) {
+      sink.valueInfo.push(valueInfo(tensor, shape));
+    },
   };
 }
 
@@ -131,6 +140,9 @@ function functionContext(graph: Graph, node: IrNode, body: NodeProto[], formals:
       body.push({ input: [...inputs], output: [name], name, opType, attribute: attributes(attrs) });
       return name;
     },
+    declare() {
+      // Value infos inside functions need IR 10; the body's shapes follow from its inputs.
+    },
   };
 }
 
@@ -154,10 +166,6 @@ function lowerNode<K extends OpKind>(node: IrNode<K>, ctx: EmitContext): void {
   lowering.emit(node, attrs, ctx);
 }
 
-const valueInfo = (name: string, shape: readonly number[]) => ({
-  name,
-  type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'N' }, ...shape.map((d) => ({ dimValue: d }))] } } },
-});
 
 /** IR graph → ONNX ModelProto and its bytes. Deterministic: the same graph and options give the same bytes. */
 export function emitOnnx(input: Graph, options: EmitOptions = {}): EmitResult {
@@ -166,7 +174,7 @@ export function emitOnnx(input: Graph, options: EmitOptions = {}): EmitResult {
   const profile = options.profile ?? 'standard';
   if (!isOnnxProfile(profile)) throw new RangeError(`unknown ONNX profile ${String(profile)}`);
   const graph = materializeWeights(input, options.seed ?? 0);
-  const sink: Sink = { nodes: [], initializers: [], initializerNames: new Set() };
+  const sink: Sink = { nodes: [], valueInfo: [], initializers: [], initializerNames: new Set() };
   const functions = new Map<string, FunctionProto>();
   for (const node of graph.nodes) {
     const doc = locate(node.span, options.sources);
@@ -209,6 +217,7 @@ export function emitOnnx(input: Graph, options: EmitOptions = {}): EmitResult {
       initializer: sink.initializers,
       input: [valueInfo(graph.input.name, graph.input.shape)],
       output: [valueInfo(graph.output, graph.tensors.get(graph.output)!.shape)],
+      valueInfo: sink.valueInfo,
     },
     metadataProps: Object.keys(metadata).sort().map((key) => ({ key, value: metadata[key]! })),
     functions: [...functions.values()],

@@ -27,6 +27,8 @@ export interface EmitContext {
    * without, it is the node that produces the IR node's output and carries the IR node's name.
    */
   add(opType: string, inputs: readonly string[], attrs?: Record<string, AttributeValue | undefined>, part?: string): string;
+  /** Declares an intermediate's per-sample shape as graph value_info (batch dim `N`), for runtimes' layout passes. */
+  declare(tensor: string, shape: Shape): void;
 }
 
 /** One IR node, as the importer hands it to a lowering: the run of ONNX nodes the emitter wrote for it. */

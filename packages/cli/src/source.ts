@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { createDiagnostic, DiagnosticError, type SourceFile } from '@excite/diagnostics';
 import { loadModel, resolveRelative, type Program, type SourceHost } from '@excite/dsl';
@@ -20,8 +20,18 @@ export const fileHost: SourceHost = {
 /** Writes a file atomically: a temp file beside it, then a rename, so no half-written file is ever seen. */
 export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
   const temp = resolvePath(dirname(path), `.${Date.now()}-${process.pid}.tmp`);
-  writeFileSync(temp, contents);
-  renameSync(temp, path);
+  try {
+    writeFileSync(temp, contents);
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // the temp file was never created
+    }
+    const reason = (error as NodeJS.ErrnoException).code ?? 'I/O error';
+    throw new DiagnosticError(createDiagnostic('E0505', `cannot write ${path} (${reason})`));
+  }
 }
 
 export function parseInputSize(text: string | undefined): [number, number] | undefined {

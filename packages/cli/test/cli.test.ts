@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { DiagnosticError, renderDiagnostic } from '@excite/diagnostics';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
+import { writeFileAtomic } from '../src/source.js';
 
 async function run(...argv: string[]) {
   let stdout = '';
@@ -130,7 +132,7 @@ describe('excite list, ir, check, fmt', () => {
   });
 });
 
-describe('command-line diagnostics (goldens for E0501–E0504)', () => {
+describe('command-line diagnostics (goldens for E0501–E0505)', () => {
   it('E0501: a missing file', async () => {
     const { code, stderr } = await run('info', 'nowhere/model.se');
     expect(code).toBe(1);
@@ -155,6 +157,22 @@ describe('command-line diagnostics (goldens for E0501–E0504)', () => {
     expect(chosen.code).toBe(0);
     expect(JSON.parse(chosen.stdout).se).toEqual([]);
   });
+  it('E0505: a file that cannot be written is reported, and nothing half-written is left', async () => {
+    // A path under a regular file fails for every user, root included (ENOTDIR).
+    const blocker = write('plain-file', 'not a folder');
+    try {
+      writeFileAtomic(join(blocker, 'model.onnx'), 'data');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DiagnosticError);
+      const [diagnostic] = (error as DiagnosticError).diagnostics;
+      expect(renderDiagnostic(diagnostic!, new Map())).toBe(
+        `error[E0505]: cannot write ${join(blocker, 'model.onnx')} (ENOTDIR)\nhint: check that the folder exists and is writable`,
+      );
+    }
+    expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+
   it('bad usage exits 2 without a stack trace', async () => {
     const { code, stderr } = await run('info');
     expect(code).toBe(2);

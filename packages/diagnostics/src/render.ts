@@ -14,6 +14,8 @@ export function lineColumnOf(text: string, offset: number): { line: number; colu
   return { line, column: clamped - lineStart + 1 };
 }
 
+const MAX_LINE_WIDTH = 120;
+
 function lineText(text: string, line: number): string {
   return text.split('\n')[line - 1]?.replace(/\r$/, '') ?? '';
 }
@@ -28,11 +30,15 @@ function locate(span: Span, files: ReadonlyMap<string, SourceFile>) {
   const width = end.line === line ? Math.max(1, end.column - column + 1) : 1;
   const gutter = String(line).length;
   const pad = ' '.repeat(gutter);
-  const visibleSource = source.replace(/\t/g, ' ');
+  // Long lines (minified or binary input) are shown as a window around the caret.
+  const start = column - 1 > MAX_LINE_WIDTH / 2 ? column - 1 - MAX_LINE_WIDTH / 2 : 0;
+  const window = source.replace(/\t/g, ' ').slice(start, start + MAX_LINE_WIDTH);
+  const visibleSource = `${start > 0 ? '…' : ''}${window}${start + MAX_LINE_WIDTH < source.length ? '…' : ''}`;
+  const caretColumn = column - start + (start > 0 ? 1 : 0);
   const excerpt = [
     `${pad} |`,
     `${line} | ${visibleSource}`,
-    `${pad} | ${' '.repeat(column - 1)}${'^'.repeat(Math.min(width, Math.max(1, visibleSource.length - column + 1)))}`,
+    `${pad} | ${' '.repeat(caretColumn - 1)}${'^'.repeat(Math.min(width, Math.max(1, window.length - (column - 1 - start))))}`,
   ];
   return { header: `${span.file}:${line}:${column}`, excerpt };
 }
@@ -55,9 +61,13 @@ export function renderDiagnostic(diagnostic: Diagnostic, files: ReadonlyMap<stri
   return lines.join('\n');
 }
 
+/** Renders diagnostics, at most `limit` of them (a binary file should not print thousands), then how many more. */
 export function renderDiagnostics(
   diagnostics: readonly Diagnostic[],
   files: ReadonlyMap<string, SourceFile>,
+  limit = 20,
 ): string {
-  return diagnostics.map((d) => renderDiagnostic(d, files)).join('\n\n');
+  const shown = diagnostics.slice(0, limit).map((d) => renderDiagnostic(d, files));
+  if (diagnostics.length > limit) shown.push(`… and ${diagnostics.length - limit} more`);
+  return shown.join('\n\n');
 }

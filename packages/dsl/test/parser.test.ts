@@ -320,8 +320,9 @@ describe('syntax diagnostics, rendered', () => {
       [
         'bad.se:2:110: error[E0107]: source is nested more than 100 levels deep',
         '  |',
-        `2 | ${line}`,
-        `  | ${' '.repeat(109)}^`,
+        // a 215-character line is shown as a 120-character window around the caret
+        `2 | …${line.slice(49, 169)}…`,
+        `  | ${' '.repeat(61)}^`,
         'hint: split the model into named blocks',
       ].join('\n'),
     );

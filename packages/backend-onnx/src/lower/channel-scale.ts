@@ -12,7 +12,9 @@ export function scaleOperand(ctx: EmitContext, x: string, s: string, sIndex: num
   const perChannel = sShape.length === 3 && sShape[1] === 1 && sShape[2] === 1 && h! * w! > 1;
   if (ctx.profile !== 'ort-cpu' || !perChannel || c === undefined) return ctx.input(sIndex);
   const scales = ctx.constant('expand_scales', 'float', [4], [1, 1, h!, w!]);
-  return ctx.add('Resize', [ctx.input(sIndex), '', scales], { mode: 'nearest' }, 'expand');
+  const expanded = ctx.add('Resize', [ctx.input(sIndex), '', scales], { coordinate_transformation_mode: 'asymmetric', mode: 'nearest', nearest_mode: 'floor' }, 'expand');
+  ctx.declare(expanded, [c, h!, w!]);
+  return expanded;
 }
 
 /** Skips the `ort-cpu` Resize before a channel-scale Mul: the index of the Mul and the scale tensor it reads. */
