@@ -8,7 +8,6 @@ import { describeValue, evaluate, typeName, type Scope, type Value } from './val
  */
 export type ArgKind =
   | { kind: 'positive' }
-  | { kind: 'nonnegative' }
   | { kind: 'float'; min: number; max: number }
   | { kind: 'bool' }
   | { kind: 'pair' }
@@ -144,8 +143,6 @@ export function convertArg(spec: ArgSpec, v: Value, span: Span, layer: string): 
   switch (k.kind) {
     case 'positive':
       return intOf(v, span, what, 1);
-    case 'nonnegative':
-      return intOf(v, span, what, 0);
     case 'float': {
       if (v.type !== 'float' && v.type !== 'int') fail('E0301', `${what} must be a number, found ${typeName(v)}`, span);
       if (!(v.value >= k.min && v.value <= k.max)) fail('E0302', `${what} must lie in [${k.min}, ${k.max}], found ${v.value}`, span);
