@@ -18,6 +18,9 @@ export default defineConfig({
   resolve: { conditions: sourceConditions },
   ssr: { resolve: { conditions: sourceConditions } },
   test: {
+    // Vitest's default leaves one core to the main process; on CI's two cores that runs every file one after another,
+    // while the main process here only collects results. Two workers halve the suite's wall time.
+    maxWorkers: 2,
     projects: projectDirs.map((dir) => ({
       extends: true,
       test: {

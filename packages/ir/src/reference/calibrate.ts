@@ -13,6 +13,7 @@ import { asNchw, type Tensor } from './tensor.js';
  */
 export function calibrateWeights(graph: Graph, input: Tensor, seed = 0): Graph {
   const initializers = new Map<string, Initializer>(graph.initializers);
+  const residualEnds = batchNormsEndingResidualBranches(graph);
   const values = new Map<string, Tensor>([[graph.input.name, input]]);
   const weightValues = (name: string) => {
     const init = initializers.get(name)!;
@@ -47,6 +48,12 @@ export function calibrateWeights(graph: Graph, input: Tensor, seed = 0): Graph {
       for (const [role, data] of [['mean', mean], ['var', variance]] as const) {
         const name = node.weights[role]!;
         initializers.set(name, { ...initializers.get(name)!, data });
+      }
+      if (residualEnds.has(node.name)) {
+        // The last BN of a residual branch starts small (Goyal et al.'s zero-init-γ, softened to 0.2): each block
+        // then adds a little to the identity path instead of doubling its variance, as in a trained deep ResNet.
+        const name = node.weights.gamma!;
+        initializers.set(name, { ...initializers.get(name)!, data: weightValues(name).map((g) => 0.2 * g) });
       }
     }
     const shape = graph.tensors.get(node.output)!.shape;
@@ -88,4 +95,23 @@ function varianceWithoutBias(output: Tensor, bias: Float32Array | undefined): nu
   }
   const count = output.data.length;
   return squares / count - (sum / count) ** 2;
+}
+
+/** Batch norms whose output reaches a residual sum only through SE scaling (Mul) or a constant scale. */
+function batchNormsEndingResidualBranches(graph: Graph): Set<string> {
+  const consumers = new Map<string, Graph['nodes']>();
+  for (const n of graph.nodes) for (const t of n.inputs) consumers.set(t, [...(consumers.get(t) ?? []), n]);
+  const ends = new Set<string>();
+  for (const n of graph.nodes) {
+    if (n.op !== 'BatchNorm') continue;
+    let frontier = consumers.get(n.output) ?? [];
+    for (let depth = 0; depth < 4 && frontier.length > 0; depth++) {
+      if (frontier.some((c) => c.op === 'Add' || c.op === 'ScaleAdd')) {
+        ends.add(n.name);
+        break;
+      }
+      frontier = frontier.filter((c) => c.op === 'Mul' || c.op === 'Scale').flatMap((c) => consumers.get(c.output) ?? []);
+    }
+  }
+  return ends;
 }
