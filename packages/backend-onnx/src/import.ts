@@ -78,8 +78,8 @@ export function importOnnx(source: Uint8Array | ModelProto, options: ImportOptio
   const irNodes: IrNode[] = [];
   const entries = Object.entries(LOWERINGS) as [OpKind, Lowering<OpKind>][];
 
-  const recognise = (nodes: NodeProto[], fn: ImportGroup['fn']): Imported | undefined => {
-    const group: ImportGroup = { nodes, opTypes: nodes.map((n) => n.opType!), initializer: (name) => initializers.get(name), fn };
+  const recognise = (nodes: NodeProto[], rename: (name: string) => string = (name) => name): Imported | undefined => {
+    const group: ImportGroup = { nodes, opTypes: nodes.map((n) => n.opType!), initializer: (name) => initializers.get(rename(name)) };
     for (const [, lowering] of entries) {
       const found = lowering.import(group);
       if (found) return found;
@@ -95,9 +95,9 @@ export function importOnnx(source: Uint8Array | ModelProto, options: ImportOptio
       if (!fn) throw new Error(`${last.name}: no local function ${last.opType}`);
       // Constants inside a body are the lowering's own (Clip bounds): read the body without them.
       const body = (fn.node ?? []).filter((n) => n.opType !== 'Constant');
-      const inner = recognise(body, () => undefined);
+      const actual = new Map((fn.input ?? []).map((formal, i) => [formal, last.input![i]!]));
+      const inner = recognise(body, (formal) => actual.get(formal) ?? formal);
       if (inner) {
-        const actual = new Map((fn.input ?? []).map((formal, i) => [formal, last.input![i]!]));
         found = {
           ...inner,
           inputs: inner.inputs.map((x) => actual.get(x)!),
@@ -105,7 +105,7 @@ export function importOnnx(source: Uint8Array | ModelProto, options: ImportOptio
         };
       }
     } else {
-      found = recognise(nodes, () => undefined);
+      found = recognise(nodes);
     }
     if (!found) throw new Error(`${last.name}: excite does not recognise ONNX nodes ${nodes.map((n) => n.opType).join(' → ')}`);
     for (const [role, name] of Object.entries(found.weights)) {

@@ -38,8 +38,6 @@ export interface ImportGroup {
   opTypes: string[];
   /** Initializers by name (IR weights and lowering constants alike). */
   initializer(name: string): TensorProto | undefined;
-  /** Local functions by name (domain `excite`), for function-call groups. */
-  fn(name: string): { node: NodeProto[]; input: string[] } | undefined;
 }
 
 /** What a lowering's import produces: everything of the IR node except its name, output and span. */
@@ -66,8 +64,9 @@ export interface Lowering<K extends OpKind> {
 export type { AttributeProto };
 
 /**
- * Emission profiles. `standard`: the plainest standard-ONNX form of each op. `ort-cpu`: the formulation measured
- * fastest on onnxruntime's CPU provider (see tools/bench/onnx.ts and the README).
+ * Emission profiles. `standard`: the plainest standard-ONNX form of each op. `ort-cpu`: the SE channel scale shaped so
+ * onnxruntime's CPU provider keeps its NCHWc layout through SE blocks (no reorders; see tools/bench/onnx.ts and the
+ * README for what it measures).
  */
 export const ONNX_PROFILES = ['standard', 'ort-cpu'] as const;
 export type OnnxProfileName = (typeof ONNX_PROFILES)[number];

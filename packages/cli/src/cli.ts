@@ -3,11 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { PIPELINES } from '@excite/compiler';
 import { DiagnosticError, renderDiagnostics } from '@excite/diagnostics';
 import { checkCommand } from './commands/check.js';
+import { compileCommand, type CompileCommandOptions } from './commands/compile.js';
 import { fmtCommand } from './commands/fmt.js';
 import { infoCommand } from './commands/info.js';
 import { irCommand, type IrOptions } from './commands/ir.js';
 import { listCommand } from './commands/list.js';
 import { SourcedError } from './source.js';
+import { TARGETS } from './targets.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -86,6 +88,21 @@ export async function runCli(argv: string[], io: CliIo = { stdout: (t) => proces
     .option('--json', 'print the final graph as JSON: { name, input, output, nodes: [{ name, op, inputs, outputs, attributes }] }')
     .addHelpText('after', '\nExample:\n  excite ir se-resnet-50\n  excite ir se-resnet-50 --pipeline inference --dump-after-each\n  excite ir se-resnet-50 --pipeline inference --json')
     .action((target: string, options: IrOptions) => print(irCommand(target, options)));
+
+  program
+    .command('compile')
+    .argument('<model>', modelHelp)
+    .description('compile a model for inference and write deployable artifacts')
+    .option('--target <names>', `comma-separated targets: ${Object.entries(TARGETS).map(([name, t]) => `${name} (${t.doc})`).join('; ')}`)
+    .option('--out <dir>', 'folder to write into (created if missing)')
+    .option('--input <HxW>', 'input height x width (default: the model\'s)')
+    .option('--model <name>', 'which model of a .se file declaring several')
+    .option('--seed <n>', 'seed of the random weights', '0')
+    .option('--opset <n>', 'ONNX opset, 13-21 (default 17)')
+    .option('--onnx-functions', 'ONNX: each SE excitation and SE scale + residual sum as a local function')
+    .option('--onnx-profile <name>', 'ONNX: standard (default) or ort-cpu (SE formulated for onnxruntime\'s CPU layout pass)')
+    .addHelpText('after', '\nExample:\n  excite compile se-resnet-50 --target onnx --out build\n  excite compile my-model.se --target onnx --out build --input 64x64 --onnx-profile ort-cpu')
+    .action((target: string, options: CompileCommandOptions) => print(compileCommand(target, options, version)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDiagnostic, DiagnosticError, nearestName } from '@excite/diagnostics';
+import { compile } from '@excite/compiler';
+import { MAX_OPSET, MIN_OPSET, DEFAULT_OPSET, ONNX_PROFILES, isOnnxProfile } from '@excite/backend-onnx';
+import { loadModelArgument, parseSeed, writeFileAtomic } from '../source.js';
+import { TARGETS } from '../targets.js';
+
+export interface CompileCommandOptions {
+  target?: string;
+  out?: string;
+  input?: string;
+  model?: string;
+  seed?: string;
+  opset?: string;
+  onnxFunctions?: boolean;
+  onnxProfile?: string;
+}
+
+const bad = (message: string, hint?: string) => new DiagnosticError(createDiagnostic('E0503', message, undefined, hint));
+
+function parseTargets(text: string | undefined): string[] {
+  if (!text) throw bad('--target is required', `targets: ${Object.keys(TARGETS).join(', ')}`);
+  const names = text.split(',').map((t) => t.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!Object.hasOwn(TARGETS, name)) {
+      const near = nearestName(name, Object.keys(TARGETS));
+      throw bad(`unknown target \`${name}\``, `${near ? `did you mean \`${near}\`? ` : ''}targets: ${Object.keys(TARGETS).join(', ')}`);
+    }
+  }
+  return [...new Set(names)];
+}
+
+function parseOpset(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_OPSET;
+  const opset = Number(text.trim());
+  if (!/^\d+$/.test(text.trim()) || opset < MIN_OPSET || opset > MAX_OPSET) {
+    throw bad(`--opset must be an ONNX opset from ${MIN_OPSET} to ${MAX_OPSET}, found \`${text}\``, `the default is ${DEFAULT_OPSET}`);
+  }
+  return opset;
+}
+
+/** `excite compile`: compiles a model for inference and writes each target's artifacts into --out (atomically). */
+export function compileCommand(target: string, options: CompileCommandOptions, version: string): string {
+  const targets = parseTargets(options.target);
+  if (!options.out) throw bad('--out is required: the folder to write into');
+  const opset = parseOpset(options.opset);
+  const profile = options.onnxProfile ?? 'standard';
+  if (!isOnnxProfile(profile)) throw bad(`unknown ONNX profile \`${profile}\``, `profiles: ${ONNX_PROFILES.join(', ')}`);
+  const seed = parseSeed(options.seed);
+  const { graph: elaborated, sources } = loadModelArgument(target, options);
+  const { graph, pipeline } = compile(elaborated, { pipeline: 'inference', seed });
+  const model = elaborated.source?.model ?? elaborated.name;
+  mkdirSync(options.out, { recursive: true });
+  const lines: string[] = [];
+  for (const name of targets) {
+    const artifacts = TARGETS[name]!.emit({
+      graph, model, sources, pipeline, version,
+      onnx: { opset, functions: Boolean(options.onnxFunctions), profile },
+    });
+    for (const artifact of artifacts) {
+      const path = join(options.out, artifact.path);
+      writeFileAtomic(path, artifact.contents);
+      lines.push(`wrote ${path} (${name}, ${artifact.contents.length.toLocaleString('en-US')} bytes)`);
+    }
+  }
+  return lines.join('\n');
+}

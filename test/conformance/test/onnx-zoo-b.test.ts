@@ -1,0 +1,3 @@
+import { onnxZooSuite } from './onnx-helpers.js';
+
+onnxZooSuite(1, 2);
