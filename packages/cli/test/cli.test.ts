@@ -3,15 +3,9 @@ import { DiagnosticError, renderDiagnostic } from '@excite/diagnostics';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/index.js';
+import { run } from './run-cli.js';
 import { writeFileAtomic } from '../src/source.js';
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'excite-cli-'));
 const write = (name: string, text: string) => {

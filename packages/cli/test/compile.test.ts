@@ -4,14 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { onnx } from '@excite/backend-onnx';
-import { runCli } from '../src/index.js';
+import { run } from './run-cli.js';
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'excite-compile-'));
 const tiny = `model tiny {
