@@ -6,3 +6,4 @@ export { LoweringError, type BuildContext, type LayerWeight, type Lowering, type
 export { LOWERINGS } from './lowerings.js';
 export { tf, tfl } from './tf.js';
 export { fileHandler, layersArtifacts, writeLayersModel, type WriteOptions } from './artifacts.js';
+export * from './training/index.js';

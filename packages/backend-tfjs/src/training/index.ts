@@ -1,0 +1,2 @@
+// Training support on the wasm backend (gradient kernels tfjs-backend-wasm lacks); filled in by the training work.
+export {};
