@@ -8,14 +8,19 @@ import { fmtCommand } from './commands/fmt.js';
 import { infoCommand } from './commands/info.js';
 import { irCommand, type IrOptions } from './commands/ir.js';
 import { listCommand } from './commands/list.js';
+import { createProgress } from './progress.js';
 import { SourcedError } from './source.js';
 import { TARGETS } from './targets.js';
+import { VERIFY_TARGETS } from './verify/index.js';
+import { verifyCommand, type VerifyCommandOptions } from './commands/verify.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** stderr is a terminal: long commands draw a progress bar instead of printing one line per step. */
+  tty?: boolean;
 }
 
 const modelHelp = '<model>: a zoo name (see `excite list`) or a .se file';
@@ -24,7 +29,7 @@ const modelHelp = '<model>: a zoo name (see `excite list`) or a .se file';
  * Runs the CLI and returns its exit code: 0 ok, 1 a user mistake or failed check (reported as diagnostics, never a
  * stack trace), 2 bad usage. Anything else thrown is a bug in excite and propagates.
  */
-export async function runCli(argv: string[], io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): Promise<number> {
+export async function runCli(argv: string[], io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), tty: process.stderr.isTTY }): Promise<number> {
   let exitCode = 0;
   const print = (text: string) => io.stdout(text.endsWith('\n') ? text : `${text}\n`);
   const program = new Command('excite')
@@ -103,6 +108,29 @@ export async function runCli(argv: string[], io: CliIo = { stdout: (t) => proces
     .option('--onnx-profile <name>', 'ONNX: standard (default) or ort-cpu (SE formulated for onnxruntime\'s CPU layout pass)')
     .addHelpText('after', '\nExample:\n  excite compile se-resnet-50 --target onnx --out build\n  excite compile my-model.se --target onnx --out build --input 64x64 --onnx-profile ort-cpu')
     .action((target: string, options: CompileCommandOptions) => print(compileCommand(target, options, version)));
+
+  program
+    .command('verify')
+    .argument('<model>', modelHelp)
+    .description('compile a model, run it on every target with the same weights and input, and compare each with the reference interpreter (exit 1 on any failure)')
+    .option('--targets <names>', `comma-separated: ${Object.keys(VERIFY_TARGETS).join(', ')} (default: all)`)
+    .option('--input <HxW>', 'input height x width (default: the model\'s)')
+    .option('--model <name>', 'which model of a .se file declaring several')
+    .option('--seed <n>', 'seed of the random weights and input', '0')
+    .option('--runs <n>', 'timed runs per target after a warm-up (the table shows the median)', '5')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', '\nExample:\n  excite verify se-resnet-50\n  excite verify my-model.se --targets onnx,wgsl --input 64x64')
+    .action(async (target: string, options: VerifyCommandOptions) => {
+      const progress = createProgress('verify', Boolean(io.tty), io.stderr);
+      try {
+        const { output, pass } = await verifyCommand(target, options, progress);
+        progress.stop();
+        print(output);
+        if (!pass) exitCode = 1;
+      } finally {
+        progress.stop();
+      }
+    });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,15 +1,21 @@
 import type { SourceFile } from '@excite/diagnostics';
 import type { Graph } from '@excite/ir';
 import { DEFAULT_OPSET, emitOnnx, type OnnxProfileName } from '@excite/backend-onnx';
+import { emitTfjs } from '@excite/backend-tfjs';
+import { bundleFiles, emitWgsl } from '@excite/backend-wgsl';
 
-/** What every target gets: the compiled graph, its sources and the target-specific flags, parsed. */
+/** What every target gets: the model with its weights, compiled and not, its sources and the target-specific flags. */
 export interface TargetInput {
+  /** The model compiled by the inference pipeline (BN folded, SE fused). */
   graph: Graph;
+  /** The model as written, its weights materialised from the seed: what trainable forms are built from. */
+  trainable: Graph;
   /** File name stem for the artifacts (the model's name). */
   model: string;
   sources: Map<string, SourceFile>;
   pipeline: string;
   version: string;
+  seed: number;
   onnx: { opset: number; functions: boolean; profile: OnnxProfileName };
 }
 
@@ -27,7 +33,8 @@ export interface Target {
 
 /**
  * The compile targets, by `--target` name. Adding a backend is one entry here (plus its flags in compile.ts):
- * `--target onnx,tfjs` runs each listed target over the same compiled graph.
+ * `--target onnx,tfjs,wgsl` runs each listed target over the same weights. The WGSL bundle goes in its own folder
+ * because its file names (plan.json, weights.bin, kernels/) are the bundle format's, not the model's.
  */
 export const TARGETS: Record<string, Target> = {
   onnx: {
@@ -36,5 +43,14 @@ export const TARGETS: Record<string, Target> = {
       path: `${model}.onnx`,
       contents: emitOnnx(graph, { ...onnx, sources, pipeline, version }).bytes,
     }],
+  },
+  tfjs: {
+    doc: 'TensorFlow.js: <model>.ts (trainable tf.LayersModel, generated), <model>.inference.ts (tf.fused inference form), model.json + weights for tf.loadLayersModel',
+    emit: ({ graph, trainable, model, sources, seed }) =>
+      emitTfjs(trainable, { model, inferenceGraph: graph, sources, seed }),
+  },
+  wgsl: {
+    doc: 'WebGPU: wgsl/plan.json, wgsl/weights.bin (BN folded) and one shape-specialised kernel per wgsl/kernels/*.wgsl, for @excite/runtime-webgpu',
+    emit: ({ graph, model, seed }) => bundleFiles(emitWgsl(graph, { model, seed })).map((f) => ({ ...f, path: `wgsl/${f.path}` })),
   },
 };

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createDiagnostic, DiagnosticError, nearestName } from '@excite/diagnostics';
 import { compile } from '@excite/compiler';
+import { materializeWeights } from '@excite/ir';
 import { MAX_OPSET, MIN_OPSET, DEFAULT_OPSET, ONNX_PROFILES, isOnnxProfile } from '@excite/backend-onnx';
 import { loadModelArgument, parseSeed, writeFileAtomic } from '../source.js';
 import { TARGETS } from '../targets.js';
@@ -49,17 +50,20 @@ export function compileCommand(target: string, options: CompileCommandOptions, v
   if (!isOnnxProfile(profile)) throw bad(`unknown ONNX profile \`${profile}\``, `profiles: ${ONNX_PROFILES.join(', ')}`);
   const seed = parseSeed(options.seed);
   const { graph: elaborated, sources } = loadModelArgument(target, options);
-  const { graph, pipeline } = compile(elaborated, { pipeline: 'inference', seed });
+  // The weights come from the seed once, here, so every target ships the same network.
+  const trainable = materializeWeights(elaborated, seed);
+  const { graph, pipeline } = compile(trainable, { pipeline: 'inference', seed });
   const model = elaborated.source?.model ?? elaborated.name;
   mkdirSync(options.out, { recursive: true });
   const lines: string[] = [];
   for (const name of targets) {
     const artifacts = TARGETS[name]!.emit({
-      graph, model, sources, pipeline, version,
+      graph, trainable, model, sources, pipeline, version, seed,
       onnx: { opset, functions: Boolean(options.onnxFunctions), profile },
     });
     for (const artifact of artifacts) {
       const path = join(options.out, artifact.path);
+      mkdirSync(dirname(path), { recursive: true });
       writeFileAtomic(path, artifact.contents);
       lines.push(`wrote ${path} (${name}, ${artifact.contents.length.toLocaleString('en-US')} bytes)`);
     }

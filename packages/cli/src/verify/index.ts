@@ -1,0 +1,115 @@
+import { compile } from '@excite/compiler';
+import { calibrateWeights, interpret, randomValues, randomWeights, relativeError, tensor, type Graph, type Tensor } from '@excite/ir';
+import { VERIFY_TARGETS, type TargetRun, type VerifyTarget } from './targets.js';
+
+export { VERIFY_TARGETS, type TargetRun, type VerifyTarget } from './targets.js';
+
+export interface VerifyOptions {
+  /** Target names (keys of VERIFY_TARGETS), in the order to run them. */
+  targets: string[];
+  /** Seed of the random weights and of the input. */
+  seed: number;
+  /** Timed runs per target after one warm-up run; the table shows the median. */
+  runs: number;
+  /** Where target names are looked up (tests add a deliberately wrong one). */
+  registry?: Readonly<Record<string, VerifyTarget>>;
+  /** Called before each step with its description, and the step's index out of `steps`. */
+  progress?: (step: string, index: number, steps: number) => void;
+}
+
+export interface VerifyRow {
+  target: string;
+  runtime: string;
+  maxAbsolute: number;
+  relative: number;
+  tolerance: number;
+  latencyMs: number;
+  pass: boolean;
+  /** Why the target could not run (it then fails). */
+  error?: string;
+}
+
+export interface VerifyReport {
+  model: string;
+  input: readonly number[];
+  seed: number;
+  referenceMs: number;
+  rows: VerifyRow[];
+  pass: boolean;
+}
+
+/** The logits: softmax squashes differences between runtimes, so every target is compared on what comes before it. */
+export function withoutFinalSoftmax(graph: Graph): Graph {
+  const last = graph.nodes[graph.nodes.length - 1]!;
+  if (last.op !== 'Softmax') return graph;
+  return { ...graph, nodes: graph.nodes.slice(0, -1), output: last.inputs[0]! };
+}
+
+/**
+ * The weights every target runs: random from the seed (He-uniform convs, BN statistics and biases spread so that
+ * folding does real work), then the BN statistics calibrated on a random batch, as a trained network's are, so the
+ * activations of a deep network stay O(1) and a difference measures the runtime, not the conditioning.
+ */
+export function verificationWeights(graph: Graph, seed: number): Graph {
+  const sample = tensor([2, ...graph.input.shape], randomValues(2 * elements(graph.input.shape), seed + 1));
+  return calibrateWeights(randomWeights(graph, seed), sample);
+}
+
+const elements = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function maxAbsoluteDifference(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!);
+    if (!(d <= max)) max = Number.isNaN(d) ? Infinity : d;
+  }
+  return max;
+}
+
+/**
+ * Compiles the model for inference, runs every requested target on the same weights and input, and compares each with
+ * the reference interpreter run on the model as written (so the passes are checked too). A target that throws fails
+ * its row; the others still run.
+ */
+export async function verifyModel(elaborated: Graph, options: VerifyOptions): Promise<VerifyReport> {
+  const steps = 1 + options.targets.length;
+  const model = withoutFinalSoftmax(verificationWeights(elaborated, options.seed));
+  const input: Tensor = tensor([1, ...model.input.shape], randomValues(elements(model.input.shape), options.seed + 2));
+
+  options.progress?.('reference interpreter', 0, steps);
+  const started = performance.now();
+  const expected = interpret(model, input).output.data;
+  const referenceMs = performance.now() - started;
+  const { graph: inference } = compile(model, { pipeline: 'inference', seed: options.seed });
+
+  const rows: VerifyRow[] = [];
+  for (const [i, name] of options.targets.entries()) {
+    const target = (options.registry ?? VERIFY_TARGETS)[name];
+    if (!target) throw new Error(`internal: no verify target ${name}`);
+    options.progress?.(`${name}: ${target.runtime}`, i + 1, steps);
+    let result: TargetRun | TargetRun[];
+    try {
+      result = await target.run({ trainable: model, inference, input, runs: options.runs });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      rows.push({ target: name, runtime: target.runtime, maxAbsolute: NaN, relative: NaN, tolerance: target.tolerance, latencyMs: NaN, pass: false, error: message });
+      continue;
+    }
+    for (const run of Array.isArray(result) ? result : [result]) {
+      const relative = relativeError(expected, run.output);
+      rows.push({
+        target: name,
+        runtime: run.runtime ?? target.runtime,
+        maxAbsolute: maxAbsoluteDifference(expected, run.output),
+        relative,
+        tolerance: target.tolerance,
+        latencyMs: median(run.timesMs),
+        pass: relative <= target.tolerance,
+      });
+    }
+  }
+  options.progress?.('done', steps, steps);
+  return { model: elaborated.source?.model ?? elaborated.name, input: input.shape, seed: options.seed, referenceMs, rows, pass: rows.every((r) => r.pass) };
+}

@@ -1,0 +1,37 @@
+// `pnpm bench compile [--runs N] [--quick] [--json FILE]`: how long every zoo model takes from its .se source to ONNX
+// bytes with weights — parse, elaborate, the inference pipeline (weights from the seed, BN folded, SE fused), emit.
+// The goal is SENet-154 (the zoo's largest: 115 M params) under 1 s.
+import { emitOnnx } from '@excite/backend-onnx';
+import { compile } from '@excite/compiler';
+import { elaborateModel, loadProgram } from '@excite/dsl';
+import { ZOO, zooHost } from '@excite/zoo';
+import { flag, quick, report, summarize, type Figure } from './lib/results.js';
+
+const runs = Number(flag('--runs', quick ? '3' : '5'));
+
+function sourceToOnnx(file: string, model: string): number {
+  const program = loadProgram(file, zooHost);
+  const { graph } = compile(elaborateModel(program, model), { pipeline: 'inference', seed: 1 });
+  return emitOnnx(graph).bytes.length;
+}
+
+const figures: Figure[] = [];
+for (const entry of ZOO) {
+  sourceToOnnx(entry.file, entry.name); // warm-up: JIT and module loading are not the compiler's cost
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    sourceToOnnx(entry.file, entry.name);
+    samples.push(performance.now() - started);
+  }
+  figures.push({ label: entry.name, unit: 'ms', samples, group: 'compile' });
+}
+
+const senet = figures.find((f) => f.label === 'senet-154')!;
+report({
+  name: 'compile',
+  title: 'Compile time: .se source → ONNX bytes with weights (parse, elaborate, inference pipeline, emit)',
+  setup: [`every zoo model at its native input, ${runs} runs after a warm-up, one thread`],
+  figures,
+  ratios: [{ label: 'senet-154 compile time (s)', value: summarize(senet.samples).median / 1000, goal: 1 }],
+});
