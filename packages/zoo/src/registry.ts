@@ -41,8 +41,10 @@ const T2 = 'Table 2';
 const T3 = 'Table 3';
 
 const IRV2_UNREPRODUCED =
-  'Szegedy et al.\'s released Inception-ResNet-v2 (10/20/10 blocks, 1536-wide last conv) measures 13.16 G MACs at 299x299, '
-  + '12% above Table 2; the paper does not say which variant it counted';
+  'the released definition (TF-slim: 10/20/10 modules, 1536-wide last conv, 55.8M params) measures 13.16 G MACs at '
+  + '299x299, +12%; no published variant gives 11.75 G (paper block counts 8.51 G, paper figures 9.26 G, no last conv '
+  + '12.95 G, aligned feature maps 16.54 G); only 34/16/7 grids do (11.73 G; 11.76 G with SE): the release has them at '
+  + '291-298 px, and at 299 only if the stem\'s 3x3 conv to 64 lost its padding, which no description does (see the model file)';
 
 /** An ablation of SE-ResNet-50 (§6), declared in se-resnet-ablations.se. */
 function ablation(name: string, paper: PaperFigures): ZooEntry {
@@ -83,11 +85,11 @@ export const ZOO: readonly ZooEntry[] = [
     paper: { table: T3, gmacs: 0.569, mparams: 4.2, mparamsCut: 0.1, note: '1.0 MobileNet-224, 569 MFLOPs' } },
   { name: 'se-shufflenet', family: 'se-shufflenet', file: 'se-shufflenet.se', baseline: 'shufflenet',
     paper: { table: T3, gmacs: 0.142, gmacsIncludeSeOps: true, mparams: 2.4, mparamsCut: 0.1, note: '142 MFLOPs',
-      unreproduced: 'the definition measures 141.3 MFLOPs with SE operations (-0.5%): the baseline\'s 137.5 vs 140 gap carries over' } },
+      unreproduced: 'the definition measures 141.28 MFLOPs with SE operations (-0.51%): the baseline\'s 137.46 vs 140 gap carries over' } },
   { name: 'shufflenet', family: 'shufflenet', file: 'se-shufflenet.se',
     paper: { table: T3, gmacs: 0.140, mparams: 1.8, mparamsCut: 0.1, note: 'ShuffleNet 1x (g = 3), 140 MFLOPs',
-      unreproduced: 'the definition measures 137.5 MFLOPs (-1.8%), as ShuffleNet\'s own Table 1 counts it (137 for g = 3); '
-        + '140 is the complexity budget ShuffleNet quotes its 1x models under' } },
+      unreproduced: 'the definition measures 137.46 MFLOPs (-1.8%; 136.50 for its convs, ShuffleNet\'s Table 1 says 137), and '
+        + 'reproduces Table 1 for every g (143/140/137/133/137); 140 is ShuffleNet\'s 1x complexity class, which g = 2 measures' } },
 
   // Ablations of SE-ResNet-50 (§6): FCs without bias, one change each.
   ...([[2, 45.7], [4, 35.7], [8, 30.7], [16, 28.1], [32, 26.9]] as const).map(([r, mparams]) =>

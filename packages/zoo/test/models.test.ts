@@ -65,8 +65,9 @@ describe('non-residual and mobile networks (Tables 2 and 3)', () => {
 });
 
 describe('Inception-ResNet-v2 (Table 2, 299x299)', () => {
-  // Table 2's 11.75 / 11.76 G is not reproduced by the released definition (see the registry's `unreproduced`);
-  // these checks pin what the zoo's model is, so that a change to it is noticed.
+  // Table 2's 11.75 / 11.76 G is not reproduced by the released definition (see the registry's `unreproduced`;
+  // unreproduced.test.ts measures the alternatives); these checks pin what the zoo's model is, so that a change to
+  // it is noticed.
   it('follows the released definition: 10/20/10 residual modules, 2080 channels at 8x8, 1536-wide last conv', () => {
     const { se, layers, totals } = modelCost('se-inception-resnet-v2');
     expect(se.map((b) => b.channels)).toEqual([...Array(10).fill(320), ...Array(20).fill(1088), ...Array(10).fill(2080)]);
