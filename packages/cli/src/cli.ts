@@ -107,7 +107,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: (t) => proces
     .option('--onnx-functions', 'ONNX: each SE excitation and SE scale + residual sum as a local function')
     .option('--onnx-profile <name>', 'ONNX: standard (default) or ort-cpu (SE formulated for onnxruntime\'s CPU layout pass)')
     .addHelpText('after', '\nExample:\n  excite compile se-resnet-50 --target onnx --out build\n  excite compile my-model.se --target onnx --out build --input 64x64 --onnx-profile ort-cpu')
-    .action((target: string, options: CompileCommandOptions) => print(compileCommand(target, options, version)));
+    .action(async (target: string, options: CompileCommandOptions) => print(await compileCommand(target, options, version)));
 
   program
     .command('verify')

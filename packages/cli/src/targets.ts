@@ -1,8 +1,6 @@
 import type { SourceFile } from '@excite/diagnostics';
 import type { Graph } from '@excite/ir';
 import { DEFAULT_OPSET, emitOnnx, type OnnxProfileName } from '@excite/backend-onnx';
-import { emitTfjs } from '@excite/backend-tfjs';
-import { bundleFiles, emitWgsl } from '@excite/backend-wgsl';
 
 /** What every target gets: the model with its weights, compiled and not, its sources and the target-specific flags. */
 export interface TargetInput {
@@ -28,7 +26,8 @@ export interface Artifact {
 export interface Target {
   /** One line for `--help`. */
   doc: string;
-  emit(input: TargetInput): Artifact[];
+  /** Async because backends load on demand: `excite info` should not pay for tfjs. */
+  emit(input: TargetInput): Promise<Artifact[]>;
 }
 
 /**
@@ -39,18 +38,23 @@ export interface Target {
 export const TARGETS: Record<string, Target> = {
   onnx: {
     doc: `ONNX model (opset ${DEFAULT_OPSET} by default), weights as initializers: <model>.onnx`,
-    emit: ({ graph, model, sources, pipeline, version, onnx }) => [{
+    emit: async ({ graph, model, sources, pipeline, version, onnx }) => [{
       path: `${model}.onnx`,
       contents: emitOnnx(graph, { ...onnx, sources, pipeline, version }).bytes,
     }],
   },
   tfjs: {
     doc: 'TensorFlow.js: <model>.ts (trainable tf.LayersModel, generated), <model>.inference.ts (tf.fused inference form), model.json + weights for tf.loadLayersModel',
-    emit: ({ graph, trainable, model, sources, seed }) =>
-      emitTfjs(trainable, { model, inferenceGraph: graph, sources, seed }),
+    emit: async ({ graph, trainable, model, sources, seed }) => {
+      const { emitTfjs } = await import('@excite/backend-tfjs');
+      return emitTfjs(trainable, { model, inferenceGraph: graph, sources, seed });
+    },
   },
   wgsl: {
     doc: 'WebGPU: wgsl/plan.json, wgsl/weights.bin (BN folded) and one shape-specialised kernel per wgsl/kernels/*.wgsl, for @excite/runtime-webgpu',
-    emit: ({ graph, model, seed }) => bundleFiles(emitWgsl(graph, { model, seed })).map((f) => ({ ...f, path: `wgsl/${f.path}` })),
+    emit: async ({ graph, model, seed }) => {
+      const { bundleFiles, emitWgsl } = await import('@excite/backend-wgsl');
+      return bundleFiles(emitWgsl(graph, { model, seed })).map((f) => ({ ...f, path: `wgsl/${f.path}` }));
+    },
   },
 };

@@ -42,7 +42,7 @@ function parseOpset(text: string | undefined): number {
 }
 
 /** `excite compile`: compiles a model for inference and writes each target's artifacts into --out (atomically). */
-export function compileCommand(target: string, options: CompileCommandOptions, version: string): string {
+export async function compileCommand(target: string, options: CompileCommandOptions, version: string): Promise<string> {
   const targets = parseTargets(options.target);
   if (!options.out) throw bad('--out is required: the folder to write into');
   const opset = parseOpset(options.opset);
@@ -57,7 +57,7 @@ export function compileCommand(target: string, options: CompileCommandOptions, v
   mkdirSync(options.out, { recursive: true });
   const lines: string[] = [];
   for (const name of targets) {
-    const artifacts = TARGETS[name]!.emit({
+    const artifacts = await TARGETS[name]!.emit({
       graph, trainable, model, sources, pipeline, version, seed,
       onnx: { opset, functions: Boolean(options.onnxFunctions), profile },
     });

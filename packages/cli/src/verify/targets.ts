@@ -1,7 +1,4 @@
 import type { Graph, Tensor } from '@excite/ir';
-import { runOnnx } from './run-onnx.js';
-import { runTfjs } from './run-tfjs.js';
-import { runWgsl } from './run-wgsl.js';
 
 /** What a target gets: the model with its weights (as written and compiled for inference), the input, how often to time it. */
 export interface TargetInput {
@@ -33,14 +30,20 @@ export interface VerifyTarget {
  * order, where the reference sums in float64 (1e-4); WGSL kernels may use the GPU's fast math and fused multiply-adds (1e-3).
  */
 export const VERIFY_TARGETS: Record<string, VerifyTarget> = {
-  onnx: { runtime: 'onnxruntime-node (CPU)', tolerance: 1e-4, run: runOnnx },
-  tfjs: { runtime: 'tfjs wasm', tolerance: 1e-4, run: runTfjs },
-  wgsl: { runtime: 'our WebGPU runtime (Dawn)', tolerance: 1e-3, run: runWgsl },
+  // Each runner loads its runtime on demand (native bindings, wasm, Dawn): only the targets asked for are loaded.
+  onnx: { runtime: 'onnxruntime-node (CPU)', tolerance: 1e-4, run: async (input) => (await import('./run-onnx.js')).runOnnx(input) },
+  tfjs: { runtime: 'tfjs wasm', tolerance: 1e-4, run: async (input) => (await import('./run-tfjs.js')).runTfjs(input) },
+  wgsl: { runtime: 'our WebGPU runtime (Dawn)', tolerance: 1e-3, run: async (input) => (await import('./run-wgsl.js')).runWgsl(input) },
 };
 
-/** Runs `once` one time to warm up, then `runs` more times, timing each. */
+/**
+ * Runs `once` one time to warm up, then `runs` more times, timing each. With `runs` 0 it runs once and times that
+ * run (a cold figure, for test suites that only want the numbers).
+ */
 export async function timed(runs: number, once: () => Promise<Float32Array>): Promise<{ output: Float32Array; timesMs: number[] }> {
+  const first = performance.now();
   const output = await once();
+  if (runs === 0) return { output, timesMs: [performance.now() - first] };
   const timesMs: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();

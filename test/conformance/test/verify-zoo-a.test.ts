@@ -1,0 +1,3 @@
+import { verifyZooSuite } from './verify-helpers.js';
+
+verifyZooSuite(0, 4);
