@@ -1,4 +1,5 @@
 import type { OpSpec } from './spec.js';
+import { activateInto } from '../reference/kernels/activation.js';
 import { tensor, type Tensor } from '../reference/tensor.js';
 
 export type NoAttributes = Record<string, never>;
@@ -25,8 +26,16 @@ export function mapTensor(input: Tensor, f: (x: number) => number): Tensor {
 
 /** The pointwise activations share one rule: shape preserved, no weights, not counted as MACs. */
 function activation(kind: ActivationKind, doc: string): OpSpec<NoAttributes> {
-  const f = ACTIVATION_FUNCTIONS[kind];
-  return { doc, arity: 1, inferShape: ([input]) => input!, reference: ([x]) => mapTensor(x!, f) };
+  return {
+    doc,
+    arity: 1,
+    inferShape: ([input]) => input!,
+    reference([x]) {
+      const out = tensor(x!.shape);
+      activateInto(kind, x!.data, 0, out.data, 0, out.data.length);
+      return out;
+    },
+  };
 }
 
 export const relu = activation('relu', 'max(x, 0)');

@@ -25,6 +25,8 @@ export const batchNorm: OpSpec<BatchNormAttributes> = {
   reference([x], { gamma, beta, mean, var: variance }, a) {
     const [n, c, h, w] = asNchw(x!);
     const out = tensor(x!.shape);
+    const source = x!.data;
+    const target = out.data;
     const plane = h * w;
     for (let b = 0; b < n; b++) {
       for (let ch = 0; ch < c; ch++) {
@@ -32,7 +34,7 @@ export const batchNorm: OpSpec<BatchNormAttributes> = {
         const scale = gamma![ch]! / Math.sqrt(variance![ch]! + a.eps);
         const shift = beta![ch]! - mean![ch]! * scale;
         const base = (b * c + ch) * plane;
-        for (let i = 0; i < plane; i++) out.data[base + i] = x!.data[base + i]! * scale + shift;
+        for (let i = base; i < base + plane; i++) target[i] = source[i]! * scale + shift;
       }
     }
     return out;

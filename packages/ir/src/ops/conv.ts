@@ -1,5 +1,6 @@
-import { ACTIVATION_FUNCTIONS, type ActivationKind } from './activation.js';
+import type { ActivationKind } from './activation.js';
 import { ShapeError, formatShape, requireRank, windowOutput, type OpSpec, type WeightSpec } from './spec.js';
+import { conv2d } from '../reference/kernels/conv2d.js';
 import { asNchw, tensor } from '../reference/tensor.js';
 
 export interface ConvAttributes {
@@ -68,56 +69,12 @@ export const conv: OpSpec<ConvAttributes> = {
   reference([x], weights, a, [oc, oh, ow]) {
     const [n, c, h, w] = asNchw(x!);
     const out = tensor([n, oc!, oh!, ow!]);
-    const weight = weights.weight!;
-    const bias = weights.bias;
-    const [kh, kw] = a.kernel;
-    const [sh, sw] = a.stride;
-    const [dh, dw] = a.dilation;
-    const [pt, pl] = a.pads;
-    const inPerGroup = c / a.groups;
-    const outPerGroup = oc! / a.groups;
-    const plane = oh! * ow!;
     // Sums accumulate in float64 and are stored as float32 once, so the oracle's own rounding stays far below the
     // tolerances it is used to check (a 4608-term float32 sum drifts by ~1e-6 relative; a float64 one does not).
-    const target = new Float64Array(plane);
-    const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && a.pads.every((p) => p === 0);
-    const input = x!.data;
-    for (let b = 0; b < n; b++) {
-      for (let o = 0; o < oc!; o++) {
-        target.fill(bias ? bias[o]! : 0);
-        const group = Math.floor(o / outPerGroup);
-        if (pointwise) {
-          // 1×1, stride 1, no padding: each output plane is a weighted sum of whole input planes.
-          for (let i = 0; i < inPerGroup; i++) {
-            const value = weight[o * inPerGroup + i]!;
-            const source = (b * c + group * inPerGroup + i) * plane;
-            for (let p = 0; p < plane; p++) target[p]! += value * input[source + p]!;
-          }
-        } else for (let i = 0; i < inPerGroup; i++) {
-          const source = (b * c + group * inPerGroup + i) * h * w;
-          for (let ky = 0; ky < kh; ky++) {
-            for (let kx = 0; kx < kw; kx++) {
-              const value = weight[((o * inPerGroup + i) * kh + ky) * kw + kx]!;
-              if (value === 0) continue;
-              const offsetX = kx * dw - pl;
-              // Output columns whose input column lies inside the image: ox*sw + offsetX in [0, w).
-              const first = Math.max(0, Math.ceil(-offsetX / sw));
-              const last = Math.min(ow! - 1, Math.floor((w - 1 - offsetX) / sw));
-              for (let oy = 0; oy < oh!; oy++) {
-                const iy = oy * sh + ky * dh - pt;
-                if (iy < 0 || iy >= h) continue;
-                const row = source + iy * w + offsetX;
-                const outRow = oy * ow!;
-                for (let ox = first; ox <= last; ox++) target[outRow + ox]! += value * input[row + ox * sw]!;
-              }
-            }
-          }
-        }
-        const f = ACTIVATION_FUNCTIONS[a.activation ?? 'identity'];
-        const base = (b * oc! + o) * plane;
-        for (let i = 0; i < plane; i++) out.data[base + i] = f(target[i]!);
-      }
-    }
+    conv2d(x!.data, weights.weight!, weights.bias, {
+      batch: n, inChannels: c, height: h, width: w, outChannels: oc!, outHeight: oh!, outWidth: ow!,
+      kernel: a.kernel, stride: a.stride, dilation: a.dilation, padBefore: [a.pads[0], a.pads[1]], groups: a.groups,
+    }, a.activation ?? 'identity', out.data);
     return out;
   },
 };

@@ -1,4 +1,5 @@
 import { ShapeError, formatShape, type OpSpec, type WeightSpec } from './spec.js';
+import { denseInto } from '../reference/kernels/dense.js';
 import { tensor } from '../reference/tensor.js';
 
 export interface DenseAttributes {
@@ -32,15 +33,8 @@ export const dense: OpSpec<DenseAttributes> = {
   describe: (a) => `out=${a.outFeatures}${a.bias ? ' bias' : ''}`,
   reference([x], { weight, bias }, a) {
     const n = x!.shape[0]!;
-    const inFeatures = x!.data.length / n;
     const out = tensor([n, a.outFeatures]);
-    for (let b = 0; b < n; b++) {
-      for (let o = 0; o < a.outFeatures; o++) {
-        let acc = bias ? bias[o]! : 0;
-        for (let i = 0; i < inFeatures; i++) acc += weight![o * inFeatures + i]! * x!.data[b * inFeatures + i]!;
-        out.data[b * a.outFeatures + o] = acc;
-      }
-    }
+    denseInto(x!.data, n, weight!, bias, a.outFeatures, out.data);
     return out;
   },
 };

@@ -1,19 +1,22 @@
 import { ShapeError, elementCount, formatShape, type OpSpec } from './spec.js';
-import { mapTensor, type NoAttributes } from './activation.js';
+import type { NoAttributes } from './activation.js';
 import { asNchw, tensor, type Tensor } from '../reference/tensor.js';
 
 /** x · s where s has x's shape or is one value per channel ([N, C, 1, 1]). */
 export function scaleByChannel(x: Tensor, s: Tensor): Tensor {
   const out = tensor(x.shape);
-  if (s.data.length === x.data.length) {
-    for (let i = 0; i < x.data.length; i++) out.data[i] = x.data[i]! * s.data[i]!;
+  const source = x.data;
+  const scales = s.data;
+  const target = out.data;
+  if (scales.length === source.length) {
+    for (let i = 0; i < source.length; i++) target[i] = source[i]! * scales[i]!;
     return out;
   }
   const [n, c, h, w] = asNchw(x);
   const plane = h * w;
   for (let i = 0; i < n * c; i++) {
-    const factor = s.data[i]!;
-    for (let j = i * plane; j < (i + 1) * plane; j++) out.data[j] = x.data[j]! * factor;
+    const factor = scales[i]!;
+    for (let j = i * plane; j < (i + 1) * plane; j++) target[j] = source[j]! * factor;
   }
   return out;
 }
@@ -36,7 +39,20 @@ export const add: OpSpec<NoAttributes> = {
   },
   reference(inputs) {
     const out = tensor(inputs[0]!.shape);
-    for (const input of inputs) for (let i = 0; i < out.data.length; i++) out.data[i]! += input.data[i]!;
+    const target = out.data;
+    if (inputs.length === 2) {
+      const a = inputs[0]!.data;
+      const b = inputs[1]!.data;
+      for (let i = 0; i < target.length; i++) target[i] = a[i]! + b[i]!;
+      return out;
+    }
+    // Three or more branches: sum in float64 and round once (float32 partial sums would round at every step).
+    const sum = new Float64Array(target.length);
+    for (const input of inputs) {
+      const data = input.data;
+      for (let i = 0; i < sum.length; i++) sum[i]! += data[i]!;
+    }
+    target.set(sum);
     return out;
   },
 };
@@ -67,5 +83,12 @@ export const scale: OpSpec<ScaleAttributes> = {
   arity: 1,
   inferShape: ([input]) => input!,
   describe: (a) => `factor=${a.factor}`,
-  reference: ([x], _weights, a) => mapTensor(x!, (v) => v * a.factor),
+  reference([x], _weights, a) {
+    const out = tensor(x!.shape);
+    const source = x!.data;
+    const target = out.data;
+    const factor = a.factor;
+    for (let i = 0; i < target.length; i++) target[i] = source[i]! * factor;
+    return out;
+  },
 };

@@ -20,26 +20,38 @@ function poolReference(kind: 'max' | 'avg') {
   return ([x]: readonly Tensor[], _weights: unknown, a: PoolAttributes, [c, oh, ow]: readonly number[]): Tensor => {
     const [n, , h, w] = asNchw(x!);
     const out = tensor([n, c!, oh!, ow!]);
+    const source = x!.data;
+    const target = out.data;
     const [kh, kw] = a.kernel;
     const [sh, sw] = a.stride;
     const [pt, pl, pb, pr] = a.pads;
     for (let plane = 0; plane < n * c!; plane++) {
-      const source = x!.data.subarray(plane * h * w, (plane + 1) * h * w);
+      const base = plane * h * w;
       for (let oy = 0; oy < oh!; oy++) {
-        for (let ox = 0; ox < ow!; ox++) {
-          const y0 = oy * sh - pt;
+        const y0 = oy * sh - pt;
+        const yStart = Math.max(y0, 0);
+        const yEnd = Math.min(y0 + kh, h);
+        const paddedRows = Math.min(y0 + kh, h + pb) - y0;
+        let at = (plane * oh! + oy) * ow!;
+        for (let ox = 0; ox < ow!; ox++, at++) {
           const x0 = ox * sw - pl;
-          const padded = (Math.min(y0 + kh, h + pb) - y0) * (Math.min(x0 + kw, w + pr) - x0);
-          let acc = kind === 'max' ? -Infinity : 0;
-          let inside = 0;
-          for (let y = Math.max(y0, 0); y < Math.min(y0 + kh, h); y++) {
-            for (let xx = Math.max(x0, 0); xx < Math.min(x0 + kw, w); xx++) {
-              const v = source[y * w + xx]!;
-              acc = kind === 'max' ? Math.max(acc, v) : acc + v;
-              inside++;
+          const xStart = Math.max(x0, 0);
+          const xEnd = Math.min(x0 + kw, w);
+          if (kind === 'max') {
+            let acc = -Infinity;
+            for (let y = yStart; y < yEnd; y++) {
+              for (let i = base + y * w + xStart, end = base + y * w + xEnd; i < end; i++) acc = Math.max(acc, source[i]!);
             }
+            target[at] = acc;
+          } else {
+            let acc = 0;
+            for (let y = yStart; y < yEnd; y++) {
+              for (let i = base + y * w + xStart, end = base + y * w + xEnd; i < end; i++) acc += source[i]!;
+            }
+            const inside = Math.max(0, yEnd - yStart) * Math.max(0, xEnd - xStart);
+            const padded = paddedRows * (Math.min(x0 + kw, w + pr) - x0);
+            target[at] = acc / (a.countIncludePad ? padded : inside);
           }
-          out.data[(plane * oh! + oy) * ow! + ox] = kind === 'max' ? acc : acc / (a.countIncludePad ? padded : inside);
         }
       }
     }
@@ -95,10 +107,16 @@ export const globalPool: OpSpec<GlobalPoolAttributes> = {
 export function globalPoolValues(data: Float32Array, n: number, c: number, plane: number, mode: 'avg' | 'max'): Tensor {
   const out = tensor([n, c, 1, 1]);
   for (let i = 0; i < n * c; i++) {
-    const source = data.subarray(i * plane, (i + 1) * plane);
-    let acc = mode === 'max' ? -Infinity : 0;
-    for (let j = 0; j < plane; j++) acc = mode === 'max' ? Math.max(acc, source[j]!) : acc + source[j]!;
-    out.data[i] = mode === 'max' ? acc : acc / plane;
+    const end = (i + 1) * plane;
+    if (mode === 'max') {
+      let acc = -Infinity;
+      for (let j = i * plane; j < end; j++) acc = Math.max(acc, data[j]!);
+      out.data[i] = acc;
+    } else {
+      let acc = 0;
+      for (let j = i * plane; j < end; j++) acc += data[j]!;
+      out.data[i] = acc / plane;
+    }
   }
   return out;
 }

@@ -1,6 +1,7 @@
-import { ACTIVATION_FUNCTIONS, type ActivationKind } from './activation.js';
-import { scaleByChannel } from './elementwise.js';
+import type { ActivationKind } from './activation.js';
 import { ShapeError, elementCount, formatShape, type OpSpec } from './spec.js';
+import { scaleAddInto } from '../reference/kernels/scale-add.js';
+import { asNchw, tensor } from '../reference/tensor.js';
 
 export interface ScaleAddAttributes {
   /** Applied after the sum (the ReLU that follows a residual join); absent: none. */
@@ -26,9 +27,9 @@ export const scaleAdd: OpSpec<ScaleAddAttributes> = {
   elementOps: ([x]) => elementCount(x!),
   describe: (a) => (a.activation ? `act=${a.activation}` : ''),
   reference([x, s, y], _weights, a) {
-    const out = scaleByChannel(x!, s!);
-    const f = ACTIVATION_FUNCTIONS[a.activation ?? 'identity'];
-    for (let i = 0; i < out.data.length; i++) out.data[i] = f(out.data[i]! + y!.data[i]!);
+    const out = tensor(x!.shape);
+    const [n, c, h, w] = asNchw(x!);
+    scaleAddInto(x!.data, s!.data, y!.data, n * c, h * w, a.activation ?? 'identity', out.data);
     return out;
   },
 };

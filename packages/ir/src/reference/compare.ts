@@ -23,11 +23,19 @@ export function relativeError(reference: Float32Array, actual: Float32Array): nu
  */
 export function float32NoiseFloor(graph: Graph, input: Tensor, reference = interpret(graph, input).output): number {
   const initializers = new Map(graph.initializers);
-  let k = 0;
+  // Weight number k (counted across all params) is scaled by 1 + (((k · 7919) mod 3) − 1) · 2⁻²³. As 7919 ≡ 2
+  // (mod 3), that is 1 − 2⁻²³, 1 + 2⁻²³, 1 for k ≡ 0, 1, 2: a counter mod 3 gives the same factors without a
+  // float64 modulo per weight (k · 7919 passes 2³¹ after 271 k weights; tens of millions cost seconds).
+  const factors = [1 - 2 ** -23, 1 + 2 ** -23, 1];
+  let phase = 0;
   for (const [name, init] of graph.initializers) {
     if (init.role !== 'param' || !init.data) continue;
-    const data = new Float32Array(init.data.length);
-    for (let i = 0; i < data.length; i++) data[i] = init.data[i]! * (1 + (((k++ * 7919) % 3) - 1) * 2 ** -23);
+    const source = init.data;
+    const data = new Float32Array(source.length);
+    for (let i = 0; i < data.length; i++) {
+      data[i] = source[i]! * factors[phase]!;
+      if (++phase === 3) phase = 0;
+    }
     initializers.set(name, { ...init, data });
   }
   return relativeError(reference.data, interpret({ ...graph, initializers }, input).output.data);

@@ -1,7 +1,7 @@
 /**
  * A batched float32 tensor for the reference interpreter: `shape` includes the leading batch dimension
- * ([N, C, H, W] or [N, F]), `data` is row-major (NCHW). Clarity over speed: this is the numerical oracle that
- * passes and backends are checked against, never a product path.
+ * ([N, C, H, W] or [N, F]), `data` is row-major (NCHW). Accuracy first (every sum in float64), then speed: this is
+ * the numerical oracle that passes and backends are checked against, never a product path.
  */
 export interface Tensor {
   shape: readonly number[];
