@@ -1,7 +1,39 @@
 import type { Graph, IrNode, OpKind, Shape } from '@excite/ir';
 import type { tfl } from './tf.js';
 
+/**
+ * A value in the layer plan: the name of the variable that holds a symbolic tensor. The runtime builder maps it to
+ * a `tf.SymbolicTensor`, the code generator prints it.
+ */
+export type Value = string;
+
+/** A symbolic tfjs tensor (the runtime builder's values). */
 export type Symbolic = tfl.SymbolicTensor;
+
+/** The stock tfjs-layers factories (`tf.layers.<factory>`) the lowerings use: nothing else, so no custom classes. */
+export type LayerFactory =
+  | 'activation'
+  | 'add'
+  | 'averagePooling2d'
+  | 'batchNormalization'
+  | 'concatenate'
+  | 'conv2d'
+  | 'cropping2D'
+  | 'dense'
+  | 'depthwiseConv2d'
+  | 'dropout'
+  | 'flatten'
+  | 'globalAveragePooling2d'
+  | 'globalMaxPooling2d'
+  | 'maxPooling2d'
+  | 'multiply'
+  | 'permute'
+  | 'rescaling'
+  | 'reshape'
+  | 'zeroPadding2d';
+
+/** The argument of `tf.layers.<F>` (its name included). */
+export type LayerConfig<F extends LayerFactory> = NonNullable<Parameters<(typeof tfl.layers)[F]>[0]>;
 
 /** Raised when a node cannot be expressed in tfjs (an unsupported combination of attributes). */
 export class LoweringError extends Error {
@@ -20,11 +52,26 @@ export interface LayerWeight {
   shape: number[];
 }
 
-/** What a lowering sees while it builds one IR node. Tensors are NHWC ([N, H, W, C]) or [N, F]. */
+/** One stock layer applied to values: a line of the generated module, a layer of the built model. */
+export interface LayerCall<F extends LayerFactory = LayerFactory> {
+  factory: F;
+  /** The factory's argument; `name` is the layer's (and, made an identifier, the output value's) name. */
+  config: LayerConfig<F> & { name: string };
+  inputs: Value[];
+  /** Whether the layer takes a list (merge layers) rather than one tensor. */
+  list: boolean;
+  output: Value;
+  /** Weights in the layer's weight order, tfjs layout. */
+  weights: LayerWeight[];
+  /** The IR node the layer computes (part of). */
+  node: IrNode;
+}
+
+/** What a lowering sees while it plans one IR node. Tensors are NHWC ([N, H, W, C]) or [N, F]. */
 export interface BuildContext {
   readonly graph: Graph;
-  /** The symbolic tfjs tensor of data input i. */
-  input(i: number): Symbolic;
+  /** The value of data input i. */
+  input(i: number): Value;
   /** The IR (NCHW, per-sample) shape of data input i. */
   inputShape(i: number): Shape;
   /** The IR shape of the node's output. */
@@ -38,9 +85,12 @@ export interface BuildContext {
    * `<node>_<part>` for intermediate layers.
    */
   name(part?: string): string;
-  /** Applies a layer to inputs and loads `weights` (tfjs layout, in the layer's weight order) into it. */
-  apply(layer: tfl.layers.Layer, inputs: Symbolic | Symbolic[], weights?: LayerWeight[]): Symbolic;
+  /**
+   * Applies the stock layer `tf.layers.<factory>(config)` to one value, or (merge layers) to a list, loading
+   * `weights` (tfjs layout, in the layer's weight order) into it. Returns its output value.
+   */
+  layer<F extends LayerFactory>(factory: F, config: LayerConfig<F> & { name: string }, inputs: Value | Value[], weights?: LayerWeight[]): Value;
 }
 
-/** One op's lowering: the layers that compute the node, returning the symbolic tensor of its output. */
-export type Lowering<K extends OpKind> = (node: IrNode<K>, ctx: BuildContext) => Symbolic;
+/** One op's lowering: the layers that compute the node, returning the value of its output. */
+export type Lowering<K extends OpKind> = (node: IrNode<K>, ctx: BuildContext) => Value;

@@ -59,6 +59,14 @@ describe('pooling (PyTorch semantics)', () => {
     check(graph('max-pad', [3, 7, 7], (b, x) =>
       b.add('MaxPool', { kernel: [3, 3], stride: [2, 2], pads: [1, 0, 0, 1], ceil: false, countIncludePad: false }, [negative(b, x)], 'p')));
   });
+  it("3×3 stride 1 padding 1 max and average pooling ('same' windows) on negative inputs, odd size", () => {
+    check(graph('same-pools', [3, 7, 6], (b, x) => {
+      const n = negative(b, x);
+      const m = b.add('MaxPool', { kernel: [3, 3], stride: [1, 1], pads: [1, 1, 1, 1], ceil: false, countIncludePad: false }, [n], 'pm');
+      const a = b.add('AvgPool', { kernel: [3, 3], stride: [1, 1], pads: [1, 1, 1, 1], ceil: false, countIncludePad: false }, [n], 'pa');
+      return b.add('Add', {}, [m, a], 'sum');
+    }));
+  });
   it('plain 2×2 max pool uses the stock layer', () => {
     check(graph('max-plain', [4, 8, 8], (b, x) =>
       b.add('MaxPool', { kernel: [2, 2], stride: [2, 2], pads: [0, 0, 0, 0], ceil: false, countIncludePad: false }, [x], 'p')));

@@ -1,5 +1,4 @@
 import type { Lowering } from '../lowering.js';
-import { tfl } from '../tf.js';
 
 /**
  * BatchNormalization over the channel axis (last in NHWC) with the IR's eps: inference (predict) uses the moving
@@ -7,7 +6,6 @@ import { tfl } from '../tf.js';
  */
 export const lowerBatchNorm: Lowering<'BatchNorm'> = (node, ctx) => {
   const c = ctx.inputShape(0)[0]!;
-  const layer = tfl.layers.batchNormalization({ name: ctx.name(), axis: -1, epsilon: node.attrs.eps, momentum: 0.9 });
   const weights = ['gamma', 'beta', 'mean', 'var'].map((role) => ({ values: ctx.requireWeight(role), shape: [c] }));
-  return ctx.apply(layer, ctx.input(0), weights);
+  return ctx.layer('batchNormalization', { name: ctx.name(), axis: -1, epsilon: node.attrs.eps, momentum: 0.9 }, ctx.input(0), weights);
 };

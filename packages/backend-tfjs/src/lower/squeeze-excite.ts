@@ -1,5 +1,4 @@
 import type { Lowering } from '../lowering.js';
-import { tfl } from '../tf.js';
 import { convolve } from './conv.js';
 
 /**
@@ -11,9 +10,9 @@ export const lowerSqueezeExcite: Lowering<'SqueezeExcite'> = (node, ctx) => {
   const [c, h, w] = ctx.inputShape(0);
   let x = ctx.input(0);
   if (a.squeeze !== 'none') {
-    const args = { name: ctx.name('squeeze') };
-    x = ctx.apply(a.squeeze === 'max' ? tfl.layers.globalMaxPooling2d(args) : tfl.layers.globalAveragePooling2d(args), x);
-    x = ctx.apply(tfl.layers.reshape({ name: ctx.name('squeeze_reshape'), targetShape: [1, 1, c!] }), x);
+    x = ctx.layer(a.squeeze === 'max' ? 'globalMaxPooling2d' : 'globalAveragePooling2d', { name: ctx.name('squeeze') }, x);
+    // tfjs-layers 4.22 silently ignores keepDims on global pooling: reshape explicitly.
+    x = ctx.layer('reshape', { name: ctx.name('squeeze_reshape'), targetShape: [1, 1, c!] }, x);
   }
   const map = a.squeeze === 'none' ? [h!, w!] : [1, 1];
   const hidden = convolve(ctx, x, [c!, ...map], {

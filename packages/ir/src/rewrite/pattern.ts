@@ -69,6 +69,8 @@ export function indexGraph(graph: Graph): GraphIndex {
  * (and not be the graph's output), so replacing the root never leaves a consumer without its input.
  */
 export function matchPattern(pattern: NodePattern, root: IrNode, graph: Graph, index: GraphIndex): Match | undefined {
+  // Most roots fail on their op: answer those before building any match state (a sweep tries every node).
+  if (!opMatches(pattern, root)) return undefined;
   const bound: Match = { root, nodes: {}, tensors: {}, matched: [] };
   if (!matchNode(pattern, root, graph, index, bound)) return undefined;
   const inside = new Set(bound.matched);
@@ -81,9 +83,12 @@ export function matchPattern(pattern: NodePattern, root: IrNode, graph: Graph, i
   return bound;
 }
 
+function opMatches(pattern: NodePattern, n: IrNode): boolean {
+  return typeof pattern.op === 'string' ? pattern.op === n.op : pattern.op.includes(n.op);
+}
+
 function matchNode(pattern: NodePattern, n: IrNode, graph: Graph, index: GraphIndex, bound: Match): boolean {
-  const ops = typeof pattern.op === 'string' ? [pattern.op] : pattern.op;
-  if (!ops.includes(n.op)) return false;
+  if (!opMatches(pattern, n)) return false;
   if (pattern.where && !pattern.where(n.attrs as never, n as never, graph)) return false;
   if (pattern.as) {
     if (bound.nodes[pattern.as] && bound.nodes[pattern.as] !== n) return false;
