@@ -159,6 +159,17 @@ function functionName(node: IrNode): string | undefined {
   return undefined;
 }
 
+/**
+ * The `ort-cpu` profile's ScaleAdd bodies hold constants that depend on the node: the Resize scales (its H×W) and the
+ * identity conv on the residual (its C, and whether there is one). Such a body is one function per variant, named
+ * after it (`ScaleAdd_relu_256x56x56_dw`).
+ */
+function variantSuffix(graph: Graph, node: IrNode, body: readonly NodeProto[]): string {
+  const constants = new Set(body.filter((n) => n.opType === 'Constant').map((n) => n.name));
+  const shaped = constants.has('expand_scales') || constants.has('shortcut_weight');
+  return `${shaped ? `_${graph.tensors.get(node.inputs[0]!)!.shape.join('x')}` : ''}${constants.has('shortcut_weight') ? '_dw' : ''}`;
+}
+
 function lowerNode<K extends OpKind>(node: IrNode<K>, ctx: EmitContext): void {
   const lowering = LOWERINGS[node.op] as unknown as Lowering<K>;
   lowering.validate?.(node, ctx);
@@ -178,14 +189,15 @@ export function emitOnnx(input: Graph, options: EmitOptions = {}): EmitResult {
   const functions = new Map<string, FunctionProto>();
   for (const node of graph.nodes) {
     const doc = locate(node.span, options.sources);
-    const fn = options.functions ? functionName(node) : undefined;
-    if (!fn) {
+    const base = options.functions ? functionName(node) : undefined;
+    if (!base) {
       lowerNode(node, graphContext(graph, node, sink, opset, profile, doc));
       continue;
     }
     const body: NodeProto[] = [];
     const formals: string[] = [];
     lowerNode(node, functionContext(graph, node, body, formals, opset, profile));
+    const fn = `${base}${variantSuffix(graph, node, body)}`;
     if (!functions.has(fn)) {
       functions.set(fn, {
         name: fn, domain: FUNCTION_DOMAIN, input: formals, output: ['y'], node: body,

@@ -64,9 +64,11 @@ export interface Lowering<K extends OpKind> {
 export type { AttributeProto };
 
 /**
- * Emission profiles. `standard`: the plainest standard-ONNX form of each op. `ort-cpu`: the SE channel scale shaped so
- * onnxruntime's CPU provider keeps its NCHWc layout through SE blocks (no reorders; see tools/bench/onnx.ts and the
- * README for what it measures).
+ * Emission profiles. `standard`: the plainest standard-ONNX form of each op. `ort-cpu`: SE blocks shaped so
+ * onnxruntime's CPU provider keeps its NCHWc layout and its conv fusions through them: the channel scale's gate resized
+ * to the map's shape (an equal-shape Mul stays in NCHWc), and identity residuals read through a 1×1 depthwise conv of
+ * weight 1 (so the residual Add and ReLU fuse into a conv, as in a plain ResNet). Standard ONNX either way, and the
+ * same numbers; tools/bench/onnx.ts measures the alternatives.
  */
 export const ONNX_PROFILES = ['standard', 'ort-cpu'] as const;
 export type OnnxProfileName = (typeof ONNX_PROFILES)[number];

@@ -121,3 +121,48 @@ describe('lowerings', () => {
     expect(view.getFloat32(4, true)).toBe(graph.initializers.get(w.name!)!.data![1]);
   });
 });
+
+/** Three SE-residual blocks: a projection shortcut (a single-use conv), an identity one, and one after a pool. */
+function seBlocks(): Graph {
+  const b = new GraphBuilder('se-blocks', [16, 8, 8]);
+  const se = (x: string, name: string) => b.add('SqueezeExcite', { squeeze: 'avg', reduced: 8, act: 'relu', gate: 'sigmoid', bias: true }, [x], name);
+  const stem = b.add('Conv', conv(32, 1, 0, { activation: 'relu' }), [b.input], 'stem');
+  const b1 = b.add('Conv', conv(32, 3, 1), [stem], 'b1');
+  const proj = b.add('Conv', conv(32, 1, 0), [stem], 'proj');
+  const sa1 = b.add('ScaleAdd', { activation: 'relu' }, [b1, se(b1, 'se1'), proj], 'sa1');
+  const b2 = b.add('Conv', conv(32, 3, 1), [sa1], 'b2');
+  const sa2 = b.add('ScaleAdd', { activation: 'relu' }, [b2, se(b2, 'se2'), sa1], 'sa2');
+  const pooled = b.add('MaxPool', pool(2, 2, 0, false), [sa2], 'pool');
+  const b3 = b.add('Conv', conv(32, 3, 1), [pooled], 'b3');
+  const sa3 = b.add('ScaleAdd', { activation: 'relu' }, [b3, se(b3, 'se3'), pooled], 'sa3');
+  return randomWeights(b.finish(sa3), 5);
+}
+
+describe('the ort-cpu profile', () => {
+  it('reads identity residuals through a 1×1 depthwise conv of weight 1, never a projection conv\'s output', () => {
+    const nodes = emitOnnx(seBlocks(), { profile: 'ort-cpu' }).model.graph!.node!;
+    const shortcuts = nodes.filter((n) => n.name!.endsWith('/shortcut'));
+    expect(shortcuts.map((n) => n.name)).toEqual(['sa2/shortcut', 'sa3/shortcut']);
+    expect(shortcuts.map((n) => n.input![0])).toEqual(['sa1', 'pool']);
+    expect(shortcuts[0]!.attribute!.find((a) => a.name === 'group')!.i).toEqual(32);
+    expect(emitOnnx(seBlocks()).model.graph!.node!.some((n) => n.name!.endsWith('/shortcut'))).toBe(false);
+  });
+
+  for (const functions of [false, true]) {
+    it(`computes what the reference does and round-trips${functions ? ', as local functions (one per shape)' : ''}`, async () => {
+      const graph = seBlocks();
+      const { bytes, model } = emitOnnx(graph, { profile: 'ort-cpu', functions });
+      if (functions) {
+        expect(model.functions.map((f) => f.name).filter((n) => n!.startsWith('ScaleAdd'))).toEqual([
+          'ScaleAdd_relu_32x8x8', 'ScaleAdd_relu_32x8x8_dw', 'ScaleAdd_relu_32x4x4_dw',
+        ]);
+      }
+      const input = tensor([2, 16, 8, 8], randomValues(2 * 16 * 64, 4));
+      const out = await runOrt(bytes, graph, input);
+      expect(relativeError(interpret(graph, input).output.data, out.data as Float32Array)).toBeLessThan(1e-4);
+      const imported = importOnnx(bytes);
+      expect(imported.graph.nodes.map((n) => n.op)).toEqual(graph.nodes.map((n) => n.op));
+      expect(Buffer.from(emitOnnx(imported.graph, imported.options).bytes).equals(Buffer.from(bytes))).toBe(true);
+    });
+  }
+});

@@ -3,7 +3,8 @@ import { runCli } from './cli.js';
 
 runCli(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    // Exit explicitly: a WebGPU device (Dawn) or onnxruntime's thread pool kept for reuse must not hold the process open.
+    process.exit(code);
   },
   (error: unknown) => {
     // Only bugs in excite reach here: user mistakes are diagnostics.

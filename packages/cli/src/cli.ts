@@ -106,7 +106,8 @@ export async function runCli(argv: string[], io: CliIo = { stdout: (t) => proces
     .option('--opset <n>', 'ONNX opset, 13-21 (default 17)')
     .option('--onnx-functions', 'ONNX: each SE excitation and SE scale + residual sum as a local function')
     .option('--onnx-profile <name>', 'ONNX: standard (default) or ort-cpu (SE formulated for onnxruntime\'s CPU layout pass)')
-    .addHelpText('after', '\nExample:\n  excite compile se-resnet-50 --target onnx --out build\n  excite compile my-model.se --target onnx --out build --input 64x64 --onnx-profile ort-cpu')
+    .option('--wgsl-max-binding <MiB>', 'WGSL: the largest storage binding the target devices allow (default 128, what every WebGPU device has)')
+    .addHelpText('after', '\nExample:\n  excite compile se-resnet-50 --target onnx,tfjs,wgsl --out build\n  excite compile my-model.se --target onnx --out build --input 64x64 --onnx-profile ort-cpu')
     .action(async (target: string, options: CompileCommandOptions) => print(await compileCommand(target, options, version)));
 
   program

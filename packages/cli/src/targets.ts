@@ -1,4 +1,4 @@
-import type { SourceFile } from '@excite/diagnostics';
+import { createDiagnostic, DiagnosticError, type SourceFile } from '@excite/diagnostics';
 import type { Graph } from '@excite/ir';
 import { DEFAULT_OPSET, emitOnnx, type OnnxProfileName } from '@excite/backend-onnx';
 
@@ -15,6 +15,8 @@ export interface TargetInput {
   version: string;
   seed: number;
   onnx: { opset: number; functions: boolean; profile: OnnxProfileName };
+  /** WGSL: the largest storage binding / buffer the target devices allow, in bytes (default: WebGPU's guaranteed 128 / 256 MiB). */
+  wgsl: { maxBindingBytes?: number };
 }
 
 /** One artifact a target writes, relative to --out. */
@@ -52,9 +54,16 @@ export const TARGETS: Record<string, Target> = {
   },
   wgsl: {
     doc: 'WebGPU: wgsl/plan.json, wgsl/weights.bin (BN folded) and one shape-specialised kernel per wgsl/kernels/*.wgsl, for @excite/runtime-webgpu',
-    emit: async ({ graph, model, seed }) => {
-      const { bundleFiles, emitWgsl } = await import('@excite/backend-wgsl');
-      return bundleFiles(emitWgsl(graph, { model, seed })).map((f) => ({ ...f, path: `wgsl/${f.path}` }));
+    emit: async ({ graph, model, seed, wgsl }) => {
+      const { bundleFiles, emitWgsl, WgslLoweringError } = await import('@excite/backend-wgsl');
+      const limits = wgsl.maxBindingBytes ? { maxStorageBufferBindingSize: wgsl.maxBindingBytes, maxBufferSize: wgsl.maxBindingBytes } : {};
+      try {
+        return bundleFiles(emitWgsl(graph, { model, seed, limits })).map((f) => ({ ...f, path: `wgsl/${f.path}` }));
+      } catch (error) {
+        if (!(error instanceof WgslLoweringError)) throw error;
+        throw new DiagnosticError(createDiagnostic('E0503', error.message, undefined,
+          'the bundle targets the limits every WebGPU device has (128 MiB per storage binding); for devices that allow more, pass --wgsl-max-binding <MiB>'));
+      }
     },
   },
 };

@@ -70,9 +70,45 @@ describe('excite compile', () => {
     expect(existsSync(join(dir, 'se-resnet-50.onnx'))).toBe(false);
   });
 
+  it('--target onnx,tfjs,wgsl writes every target from the same weights, the WGSL bundle in wgsl/', async () => {
+    const file = join(dir, 'tiny.se');
+    writeFileSync(file, tiny);
+    const out = join(dir, 'all');
+    const { code, stderr } = await run('compile', file, '--target', 'onnx,tfjs,wgsl', '--out', out, '--seed', '5');
+    expect(stderr).not.toMatch(/error/);
+    expect(code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['model.json', 'tiny.inference.ts', 'tiny.inference.weights.bin', 'tiny.onnx', 'tiny.ts', 'tiny.weights.bin', 'wgsl']);
+    const plan = JSON.parse(readFileSync(join(out, 'wgsl', 'plan.json'), 'utf8'));
+    expect(plan.kernels.length).toBeGreaterThan(0);
+    for (const kernel of plan.kernels) expect(existsSync(join(out, 'wgsl', kernel.file))).toBe(true);
+    // The same seed, the same weights: the first conv's weight is the same bytes in ONNX and in the tfjs Layers artifact
+    // (after BN folding in ONNX, so compare the trainable tfjs weights with a seed-only compile instead).
+    const again = join(dir, 'again');
+    await run('compile', file, '--target', 'tfjs', '--out', again, '--seed', '5');
+    expect(readFileSync(join(again, 'tiny.weights.bin'))).toEqual(readFileSync(join(out, 'tiny.weights.bin')));
+    const other = join(dir, 'other');
+    await run('compile', file, '--target', 'tfjs', '--out', other, '--seed', '6');
+    expect(readFileSync(join(other, 'tiny.weights.bin'))).not.toEqual(readFileSync(join(out, 'tiny.weights.bin')));
+  });
+
+  it('a model beyond WebGPU\'s default binding limit is a diagnostic naming the flag, and nothing is written', async () => {
+    const big = join(dir, 'big.se');
+    // A 36864 → 1024 dense layer: 151 MB of weights, over the 128 MiB every WebGPU device guarantees.
+    writeFileSync(big, 'model big {\n  input 1x192x192\n  classes 1024\n  flatten\n  dense(classes)\n}\n');
+    const out = join(dir, 'big-out');
+    const { code, stderr } = await run('compile', big, '--target', 'onnx,wgsl', '--out', out);
+    expect(code).toBe(1);
+    expect(stderr).toContain('--wgsl-max-binding');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    const bad = await run('compile', big, '--target', 'wgsl', '--out', out, '--wgsl-max-binding', '12');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--wgsl-max-binding must be a whole number of MiB');
+  });
+
   it('has help with an example', async () => {
     const { code, stdout } = await run('compile', '--help');
     expect(code).toBe(0);
-    expect(stdout).toContain('Example:\n  excite compile se-resnet-50 --target onnx --out build');
+    expect(stdout).toContain('Example:\n  excite compile se-resnet-50 --target onnx,tfjs,wgsl --out build');
   });
 });

@@ -3,9 +3,9 @@ import type { EmitContext } from '../lowering.js';
 
 /**
  * The SE channel scale's right operand. `standard`: s [N, C, 1, 1] itself (Mul broadcasts). `ort-cpu`: s resized
- * (nearest) to x's [N, C, H, W] first: onnxruntime's NCHWc layout pass keeps a Resize and a Mul of equal shapes in
- * its blocked layout, where a broadcasting Mul forces reorders around every SE block (tools/bench/onnx.ts; on a
- * quiet machine the saved reorders and the materialised scale tensor cost about the same).
+ * (nearest) to x's [N, C, H, W] first, its shape declared: onnxruntime's NCHWc layout pass keeps a Resize and an
+ * equal-shape Mul in its blocked layout (it proves the shapes equal from the value_info), where a broadcasting Mul
+ * forces layout reorders around every SE block (tools/bench/onnx.ts counts them).
  */
 export function scaleOperand(ctx: EmitContext, x: string, s: string, sIndex: number): string {
   const [c, h, w] = ctx.shape(x);

@@ -5,7 +5,7 @@ import { compile } from '@excite/compiler';
 import { materializeWeights } from '@excite/ir';
 import { MAX_OPSET, MIN_OPSET, DEFAULT_OPSET, ONNX_PROFILES, isOnnxProfile } from '@excite/backend-onnx';
 import { loadModelArgument, parseSeed, writeFileAtomic } from '../source.js';
-import { TARGETS } from '../targets.js';
+import { TARGETS, type Artifact } from '../targets.js';
 
 export interface CompileCommandOptions {
   target?: string;
@@ -16,6 +16,7 @@ export interface CompileCommandOptions {
   opset?: string;
   onnxFunctions?: boolean;
   onnxProfile?: string;
+  wgslMaxBinding?: string;
 }
 
 const bad = (message: string, hint?: string) => new DiagnosticError(createDiagnostic('E0503', message, undefined, hint));
@@ -49,18 +50,29 @@ export async function compileCommand(target: string, options: CompileCommandOpti
   const profile = options.onnxProfile ?? 'standard';
   if (!isOnnxProfile(profile)) throw bad(`unknown ONNX profile \`${profile}\``, `profiles: ${ONNX_PROFILES.join(', ')}`);
   const seed = parseSeed(options.seed);
+  const maxBindingMiB = options.wgslMaxBinding === undefined ? undefined : Number(options.wgslMaxBinding);
+  if (maxBindingMiB !== undefined && !(Number.isInteger(maxBindingMiB) && maxBindingMiB >= 128 && maxBindingMiB <= 65536)) {
+    throw bad(`--wgsl-max-binding must be a whole number of MiB from 128 to 65536, found \`${options.wgslMaxBinding}\``);
+  }
   const { graph: elaborated, sources } = loadModelArgument(target, options);
   // The weights come from the seed once, here, so every target ships the same network.
   const trainable = materializeWeights(elaborated, seed);
   const { graph, pipeline } = compile(trainable, { pipeline: 'inference', seed });
   const model = elaborated.source?.model ?? elaborated.name;
-  mkdirSync(options.out, { recursive: true });
-  const lines: string[] = [];
+  // Every target emits in memory first: a target that fails (a model beyond WebGPU's limits) leaves nothing written.
+  const emitted: { name: string; artifacts: Artifact[] }[] = [];
   for (const name of targets) {
-    const artifacts = await TARGETS[name]!.emit({
-      graph, trainable, model, sources, pipeline, version, seed,
-      onnx: { opset, functions: Boolean(options.onnxFunctions), profile },
+    emitted.push({
+      name,
+      artifacts: await TARGETS[name]!.emit({
+        graph, trainable, model, sources, pipeline, version, seed,
+        onnx: { opset, functions: Boolean(options.onnxFunctions), profile },
+        wgsl: maxBindingMiB === undefined ? {} : { maxBindingBytes: maxBindingMiB * 2 ** 20 },
+      }),
     });
+  }
+  const lines: string[] = [];
+  for (const { name, artifacts } of emitted) {
     for (const artifact of artifacts) {
       const path = join(options.out, artifact.path);
       mkdirSync(dirname(path), { recursive: true });

@@ -1,7 +1,7 @@
 import { createDiagnostic, DiagnosticError, nearestName } from '@excite/diagnostics';
 import { table } from '../format-number.js';
 import { loadModelArgument, parseSeed } from '../source.js';
-import { VERIFY_TARGETS, verifyModel, type VerifyReport } from '../verify/index.js';
+import { NOISE_FLOOR_FACTOR, VERIFY_TARGETS, verifyModel, type VerifyReport } from '../verify/index.js';
 
 export interface VerifyCommandOptions {
   targets?: string;
@@ -44,7 +44,7 @@ export function renderVerify(report: VerifyReport): string {
       r.runtime,
       exp(r.maxAbsolute),
       exp(r.relative),
-      exp(r.tolerance),
+      `${exp(r.tolerance)}${r.noiseFloor === undefined ? '' : '*'}`,
       Number.isFinite(r.latencyMs) ? `${r.latencyMs.toFixed(1)} ms` : '-',
       r.pass ? 'pass' : 'FAIL',
     ]);
@@ -55,6 +55,10 @@ export function renderVerify(report: VerifyReport): string {
     '',
     ...table(rows, new Set([2, 3, 4, 5])),
   ];
+  const raised = report.rows.find((r) => r.noiseFloor !== undefined);
+  if (raised) {
+    lines.push('', `* raised to ${NOISE_FLOOR_FACTOR}× this network's float32 noise floor (${exp(raised.noiseFloor!)}): rounding its weights by one ulp moves the output that far`);
+  }
   for (const r of report.rows) if (r.error) lines.push('', `${r.target} failed: ${r.error}`);
   lines.push('', report.pass ? 'all targets agree' : `${report.rows.filter((r) => !r.pass).length} target(s) FAILED`);
   return lines.join('\n');

@@ -1,5 +1,5 @@
 import { compile } from '@excite/compiler';
-import { calibrateWeights, interpret, randomValues, randomWeights, relativeError, tensor, type Graph, type Tensor } from '@excite/ir';
+import { calibrateWeights, float32NoiseFloor, interpret, randomValues, randomWeights, relativeError, tensor, type Graph, type Tensor } from '@excite/ir';
 import { VERIFY_TARGETS, type TargetRun, type VerifyTarget } from './targets.js';
 
 export { VERIFY_TARGETS, type TargetRun, type VerifyTarget } from './targets.js';
@@ -22,7 +22,10 @@ export interface VerifyRow {
   runtime: string;
   maxAbsolute: number;
   relative: number;
+  /** The target's tolerance, or NOISE_FLOOR_FACTOR × the network's float32 noise floor where that is larger. */
   tolerance: number;
+  /** Set when the tolerance was raised to the noise floor's multiple. */
+  noiseFloor?: number;
   latencyMs: number;
   pass: boolean;
   /** Why the target could not run (it then fails). */
@@ -51,10 +54,21 @@ export function withoutFinalSoftmax(graph: Graph): Graph {
  * activations of a deep network stay O(1) and a difference measures the runtime, not the conditioning.
  */
 export function verificationWeights(graph: Graph, seed: number): Graph {
-  const sample = tensor([2, ...graph.input.shape], randomValues(2 * elements(graph.input.shape), seed + 1));
+  // Eight images: at small inputs the last stages' maps are 1×1, and a batch norm calibrated on two values per
+  // channel gets statistics that make the network needlessly ill-conditioned.
+  const sample = tensor([CALIBRATION_BATCH, ...graph.input.shape], randomValues(CALIBRATION_BATCH * elements(graph.input.shape), seed + 1));
   return calibrateWeights(randomWeights(graph, seed), sample);
 }
 
+/**
+ * A random network can be so ill-conditioned that rounding its weights to float32 by one ulp moves its output by more
+ * than a target's tolerance (deep, SE-POST and tanh-gated models: @excite/ir's float32NoiseFloor). A runtime that sums
+ * in float32 in its own order cannot be held closer than a few such roundings, so where the floor is the larger, a
+ * target passes within this multiple of it — and the table says so.
+ */
+export const NOISE_FLOOR_FACTOR = 8;
+
+const CALIBRATION_BATCH = 8;
 const elements = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -84,6 +98,8 @@ export async function verifyModel(elaborated: Graph, options: VerifyOptions): Pr
   const referenceMs = performance.now() - started;
   const { graph: inference } = compile(model, { pipeline: 'inference', seed: options.seed });
 
+  let floor: number | undefined;
+  const noiseFloor = () => (floor ??= float32NoiseFloor(model, input, { shape: [...input.shape], data: expected } as Tensor));
   const rows: VerifyRow[] = [];
   for (const [i, name] of options.targets.entries()) {
     const target = (options.registry ?? VERIFY_TARGETS)[name];
@@ -99,14 +115,21 @@ export async function verifyModel(elaborated: Graph, options: VerifyOptions): Pr
     }
     for (const run of Array.isArray(result) ? result : [result]) {
       const relative = relativeError(expected, run.output);
+      let tolerance = target.tolerance;
+      let raisedTo: number | undefined;
+      if (!(relative <= tolerance) && Number.isFinite(relative) && NOISE_FLOOR_FACTOR * noiseFloor() > tolerance) {
+        raisedTo = noiseFloor();
+        tolerance = NOISE_FLOOR_FACTOR * raisedTo;
+      }
       rows.push({
         target: name,
         runtime: run.runtime ?? target.runtime,
         maxAbsolute: maxAbsoluteDifference(expected, run.output),
         relative,
-        tolerance: target.tolerance,
+        tolerance,
+        ...(raisedTo === undefined ? {} : { noiseFloor: raisedTo }),
         latencyMs: median(run.timesMs),
-        pass: relative <= target.tolerance,
+        pass: relative <= tolerance,
       });
     }
   }

@@ -1,3 +1,0 @@
-import { tfjsZooSuite } from './tfjs-helpers.js';
-
-tfjsZooSuite(1, 2);
