@@ -16,16 +16,20 @@ import { emitOnnx, onnx, type OnnxProfileName } from '@excite/backend-onnx';
 import { randomValues, relativeError, type Graph } from '@excite/ir';
 import { createModel, zooSources } from '@excite/zoo';
 import { FORMULATIONS } from './onnx/formulations.js';
+import { quick, report as reportResult } from './lib/results.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (flag: string, fallback: string) => {
   const i = process.argv.indexOf(flag);
   return i >= 0 ? process.argv[i + 1]! : fallback;
 };
-const runs = Math.max(10, Number(arg('--runs', '20')));
+const runs = Math.max(10, Number(arg('--runs', quick ? '10' : '20')));
 const threads = Number(arg('--threads', '2'));
 const opset = Number(arg('--opset', '17'));
-const only = process.argv.includes('--only') ? arg('--only', '').split(',') : undefined;
+// --quick (the report's fast mode) times only the emitted profiles, not every experimental formulation.
+const only = process.argv.includes('--only')
+  ? arg('--only', '').split(',')
+  : quick ? ['mul-broadcast', 'ort-cpu', 'resnet-50'] : undefined;
 const work = join(tmpdir(), 'excite-bench-onnx');
 mkdirSync(work, { recursive: true });
 
@@ -139,3 +143,28 @@ for (const e of entries) {
 console.log('\nformulations:');
 for (const f of FORMULATIONS) console.log(`  ${f.name}: ${f.idea}`);
 for (const e of entries) await e.session.release();
+
+const standard = `${OURS_SE} mul-broadcast`;
+const ortCpu = `${OURS_SE} --onnx-profile ort-cpu`;
+const ratio = (a: string, b: string) => {
+  const x = stat(a, (e) => median(e.times));
+  const y = stat(b, (e) => median(e.times));
+  return x !== undefined && y !== undefined ? x / y : NaN;
+};
+reportResult({
+  name: 'onnx',
+  title: 'onnxruntime-node: SE-ResNet-50 (ours, each profile) vs ResNet-50 and a PyTorch export',
+  setup: [
+    `onnxruntime-node 1.30, CPU, ${threads} threads, batch 1, 224×224, opset ${opset}; sessions sequential without spinning, ${runs} interleaved runs each`,
+    '"mul-broadcast" is what `--onnx-profile standard` (the default) emits; PyTorch models exported from tools/bench/onnx/se_resnet50.py with Debian python3-torch',
+  ],
+  figures: entries.map((e) => ({ label: e.label, unit: 'ms', samples: e.times })),
+  ratios: [
+    { label: 'ours SE-R50 (standard) / ours R50', value: ratio(standard, 'ours resnet-50'), goal: 1.05 },
+    { label: 'ours SE-R50 (ort-cpu) / ours R50', value: ratio(ortCpu, 'ours resnet-50'), goal: 1.05 },
+    { label: 'ours SE-R50 (standard) / PyTorch SE-R50', value: ratio(standard, 'pytorch se-resnet-50'), goal: 0.9 },
+    { label: 'ours SE-R50 (ort-cpu) / PyTorch SE-R50', value: ratio(ortCpu, 'pytorch se-resnet-50'), goal: 0.9 },
+    { label: 'PyTorch SE-R50 / PyTorch R50', value: ratio('pytorch se-resnet-50', 'pytorch resnet-50') },
+  ],
+  notes: entries.map((e) => `${e.label}: onnxruntime's optimised graph has ${count(e, 'ReorderInput')} ReorderInput, ${count(e, 'ReorderOutput')} ReorderOutput, ${count(e, 'Add')} Add and ${count(e, 'Relu')} Relu left unfused`),
+});

@@ -67,7 +67,9 @@ await useBackend('wasm');
 const a = tf.randomUniform([SIZE, SIZE]);
 const b = tf.randomUniform([SIZE, SIZE]);
 const timeTf = async (f: () => tf.Tensor): Promise<number[]> => {
-  (await f().data()) && undefined;
+  const warm = f();
+  await warm.data();
+  warm.dispose();
   const samples: number[] = [];
   for (let i = 0; i < Math.max(3, Math.ceil(runs / 2)); i++) {
     const started = performance.now();

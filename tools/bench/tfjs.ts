@@ -8,12 +8,13 @@ import { buildInferenceFunction, buildLayersModel, tf, useBackend } from '@excit
 import { compile } from '@excite/compiler';
 import { randomValues, relativeError, type Graph } from '@excite/ir';
 import { createModel } from '@excite/zoo';
+import { quick, report } from './lib/results.js';
 
 const arg = (flag: string, fallback: string) => {
   const i = process.argv.indexOf(flag);
   return i >= 0 ? process.argv[i + 1]! : fallback;
 };
-const runs = Math.max(5, Number(arg('--runs', '10')));
+const runs = Math.max(5, Number(arg('--runs', quick ? '5' : '10')));
 const size = Number(arg('--input', '224'));
 const name = arg('--model', 'se-resnet-50');
 
@@ -68,6 +69,20 @@ for (const c of contenders) {
   const m = median(c.times);
   console.log(`${c.label.padEnd(32)} ${m.toFixed(1).padStart(8)} ${Math.min(...c.times).toFixed(1).padStart(8)} ${Math.max(...c.times).toFixed(1).padStart(8)}  ${(m / base).toFixed(3).padStart(16)}`);
 }
+report({
+  name: 'tfjs',
+  title: `TensorFlow.js wasm: the generated inference form vs a straightforward tfjs-layers ${name}`,
+  setup: [
+    `tfjs 4.22 wasm backend in Node (one thread), batch 1, ${size}×${size}, ${runs} interleaved runs each`,
+    'straightforward: our trainable LayersModel (stock layers, BN unfolded, every activation and SE op its own layer)',
+    'inference form: the generated <model>.inference.ts (BN folded, tf.fused conv + bias + activation, SE in 4 ops)',
+  ],
+  figures: contenders.map((c) => ({ label: c.label, unit: 'ms', samples: c.times })),
+  ratios: [
+    { label: 'generated inference form / straightforward', value: median(contenders[2]!.times) / base, goal: 0.6 },
+    { label: 'tfjs-layers inference graph / straightforward', value: median(contenders[1]!.times) / base },
+  ],
+});
 layersTraining.dispose();
 layersInference.dispose();
 optimised.dispose();

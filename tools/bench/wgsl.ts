@@ -13,12 +13,16 @@ import { emitWgsl } from '@excite/backend-wgsl';
 import { GraphBuilder, calibrateWeights, randomValues, randomWeights, relativeError, tensor, type ConvAttributes, type Graph } from '@excite/ir';
 import { loadBundle, type WgslModel } from '@excite/runtime-webgpu';
 import { createModel } from '@excite/zoo';
+import { quick, report, type Figure, type Ratio } from './lib/results.js';
 
 const arg = (flag: string, fallback: string) => {
   const i = process.argv.indexOf(flag);
   return i >= 0 ? process.argv[i + 1]! : fallback;
 };
-const size = Number(arg('--input', '64'));
+const size = Number(arg('--input', quick ? '32' : '64'));
+const figures: Figure[] = [];
+const ratios: Ratio[] = [];
+const notes: string[] = [];
 const runs = Math.max(5, Number(arg('--runs', '5')));
 const skipTfjs = process.argv.includes('--skip-tfjs');
 
@@ -94,7 +98,14 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
     console.log(`  tfjs-webgpu: ${fmt(stats(timed.tfjs!))}`);
     console.log(`  ratio ours / tfjs-webgpu (medians): ${(stats(timed.ours!).median / stats(timed.tfjs!).median).toFixed(2)} (goal ≤ 0.50)`);
   }
+  figures.push({ label: 'SE-ResNet-50: ours', unit: 'ms', samples: timed.ours!, group: 'end to end' });
+  if (tfjsRun) {
+    figures.push({ label: 'SE-ResNet-50: tfjs-backend-webgpu', unit: 'ms', samples: timed.tfjs!, group: 'end to end' });
+    ratios.push({ label: 'SE-ResNet-50 latency, ours / tfjs-webgpu', value: stats(timed.ours!).median / stats(timed.tfjs!).median, goal: 0.5 });
+  }
   const s = ours.stats;
+  notes.push(`ours: ${s.dispatchesPerSample} dispatches per run, ${s.pipelines} pipelines, peak GPU memory ${mib(s.peakGpuBytes)} (activations ${mib(s.activationBytes)} after liveness reuse, weights ${mib(s.weightBytes)})`);
+  if (tfjsInfo) notes.push(tfjsInfo);
   console.log(`  ours: ${s.dispatchesPerSample} dispatches per run, ${s.pipelines} pipelines, peak GPU ${mib(s.peakGpuBytes)} ` +
     `(activations ${mib(s.activationBytes)} after liveness reuse, weights ${mib(s.weightBytes)})`);
   if (tfjsInfo) console.log(`  ${tfjsInfo}`);
@@ -140,7 +151,22 @@ for (const [c, hw] of [[256, 56], [512, 28], [1024, 14], [2048, 7]] as const) {
   const separate = stats(timed.separate!);
   console.log(`  C=${String(c).padEnd(4)} ${hw}×${hw}: fused ${fmt(fused)}, ${models.fused!.stats.dispatchesPerSample} dispatches; ` +
     `separate ${fmt(separate)}, ${models.separate!.stats.dispatchesPerSample} dispatches; ratio ${(fused.median / separate.median).toFixed(2)} (goal ≤ 0.50)`);
+  figures.push({ label: `SE block C=${c} ${hw}×${hw}: fused (${models.fused!.stats.dispatchesPerSample} dispatches)`, unit: 'ms (GPU)', samples: timed.fused!, group: 'SE block' });
+  figures.push({ label: `SE block C=${c} ${hw}×${hw}: separate (${models.separate!.stats.dispatchesPerSample} dispatches)`, unit: 'ms (GPU)', samples: timed.separate!, group: 'SE block' });
+  ratios.push({ label: `SE block C=${c}: fused / separate`, value: fused.median / separate.median, goal: 0.5 });
   for (const model of Object.values(models)) model.destroy();
 }
 device.destroy();
+report({
+  name: 'wgsl',
+  title: 'WebGPU (Dawn): our runtime vs tfjs-backend-webgpu, and the fused SE kernels vs separate kernels',
+  setup: [
+    `one Dawn device (${info ? `${info.vendor} ${info.architecture} ${info.description}`.trim() : 'unknown adapter'}); SwiftShader where there is no GPU, so only the ratios mean anything`,
+    `SE-ResNet-50 at ${size}×${size}, batch 1, end to end (upload, run, read back), ${runs} interleaved runs; tfjs runs the same compiled graph (backend-tfjs's inference form)`,
+    'SE block at SE-ResNet-50\'s four stage shapes: GPU time of the dispatches alone (3 iterations per sample)',
+  ],
+  figures,
+  ratios,
+  notes,
+});
 process.exit(0);
