@@ -107,6 +107,15 @@ describe('excite verify', () => {
     expect(`${unknown.stderr}${runs.stderr}`).not.toMatch(/\n\s+at /);
   });
 
+  it('a network whose reference output overflows is a diagnostic, not a table of NaNs', async () => {
+    // SE gated by an unbounded ReLU: with these random weights at 16×16 (1×1 maps in the last stage) it overflows.
+    const { code, stdout, stderr } = await run('verify', 'se-resnet-50-gate-relu', '--input', '16x16', '--seed', '7', '--targets', 'onnx', '--runs', '1');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/error\[E0506\]: se-resnet-50-gate-relu's reference output is not finite/);
+    expect(stderr).toContain('hint: try another --seed or --input size');
+  });
+
   it('a .se file with an error is reported at its line, exit 1', async () => {
     const broken = join(dir, 'broken.se');
     writeFileSync(broken, tiny.replace('se(r: 4)', 'se(r: 5)'));

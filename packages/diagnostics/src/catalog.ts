@@ -65,6 +65,7 @@ export const CATALOG = {
   E0503: { severity: 'error', title: 'invalid command-line value' },
   E0504: { severity: 'error', title: 'file has several models', hint: 'name the model to use' },
   E0505: { severity: 'error', title: 'cannot write file', hint: 'check that the folder exists and is writable' },
+  E0506: { severity: 'error', title: 'reference output not finite', hint: 'try another --seed or --input size' },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type DiagnosticCode = keyof typeof CATALOG;

@@ -13,6 +13,14 @@ import { WGSL_ZOO_PARTS, wgslInput } from './wgsl-helpers.js';
  * it every compiled kernel, lives as long as the test file, and compiling kernels is most of SwiftShader's cost.
  * Inputs are the smallest that keep every op meaningful (wgslInput: 16×16, VGG 32, BN-Inception 64, IRv2 75).
  */
+/**
+ * wgslInput's sizes, except the ReLU-gated ablation: its unbounded gate overflows float32 on these random weights
+ * when the last stage is 1×1 (16×16 input; `excite verify` reports that as E0506), so it runs at 32×32.
+ */
+export function verifyInput(name: string): [number, number] {
+  return name.endsWith('-gate-relu') ? [32, 32] : wgslInput(name);
+}
+
 export function verifyZooSuite(part: number): void {
   describe(`excite verify: every zoo model on onnx, tfjs and wgsl, part ${part + 1} of ${WGSL_ZOO_PARTS.length}`, () => {
     if (part === 0) {
@@ -22,7 +30,7 @@ export function verifyZooSuite(part: number): void {
     }
     for (const name of WGSL_ZOO_PARTS[part]!) {
       it(name, { timeout: 600_000 }, async () => {
-        const graph = createModel(name, { input: wgslInput(name) });
+        const graph = createModel(name, { input: verifyInput(name) });
         const report = await verifyModel(graph, { targets: ['onnx', 'tfjs', 'wgsl'], seed: 7, runs: 0 });
         expect(report.rows.map((r) => r.target)).toEqual(['onnx', 'tfjs', 'tfjs', 'wgsl']);
         for (const row of report.rows) {

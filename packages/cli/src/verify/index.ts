@@ -1,4 +1,5 @@
 import { compile } from '@excite/compiler';
+import { createDiagnostic, DiagnosticError } from '@excite/diagnostics';
 import { calibrateWeights, float32NoiseFloor, interpret, randomValues, randomWeights, relativeError, tensor, type Graph, type Tensor } from '@excite/ir';
 import { VERIFY_TARGETS, type TargetRun, type VerifyTarget } from './targets.js';
 
@@ -96,6 +97,13 @@ export async function verifyModel(elaborated: Graph, options: VerifyOptions): Pr
   const started = performance.now();
   const expected = interpret(model, input).output.data;
   const referenceMs = performance.now() - started;
+  const bad = expected.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    // Nothing can be compared against an overflowed reference; say so rather than fail every target with NaN.
+    throw new DiagnosticError(createDiagnostic('E0506',
+      `${model.name}'s reference output is not finite (it overflows float32) with the random weights of seed ${options.seed} at input ${input.shape.slice(1).join('x')} ` +
+      `(output ${bad} is ${expected[bad]}): there is nothing to compare the targets with`));
+  }
   const { graph: inference } = compile(model, { pipeline: 'inference', seed: options.seed });
 
   let floor: number | undefined;
