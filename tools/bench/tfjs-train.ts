@@ -3,7 +3,7 @@
 // cpu backend (plain JavaScript, tfjs's own gradient kernels). Both models live in one process and are stepped in
 // alternation (one SGD step of each per round, the order swapped every round) so both see the same machine load;
 // one warm-up step each first (XNNPACK packs weights, tfjs compiles nothing but allocates). Defaults: se-mobilenet at
-// 32×32, batch 16 (batch 8 with --quick), 5 timed rounds — the cpu backend takes seconds per step.
+// 32×32, batch 16 (batch 4 with --quick), 5 timed rounds — the cpu backend takes seconds per step.
 import { materializeWeights, randomValues } from '@excite/ir';
 import { createModel } from '@excite/zoo';
 import { buildLayersModel, registerWasmTrainingKernels, tf, useBackend, type BackendName } from '@excite/backend-tfjs';
@@ -15,7 +15,7 @@ const arg = (flag: string, fallback: string) => {
 };
 const modelName = arg('--model', 'se-mobilenet');
 const size = Number(arg('--input', '32'));
-const batch = Number(arg('--batch', quick ? '8' : '16'));
+const batch = Number(arg('--batch', quick ? '4' : '16'));
 const runs = Math.max(5, Number(arg('--runs', '5')));
 
 const graph = materializeWeights(createModel(modelName, { input: [size, size] }), 1);

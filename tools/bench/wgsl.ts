@@ -19,7 +19,7 @@ const arg = (flag: string, fallback: string) => {
   const i = process.argv.indexOf(flag);
   return i >= 0 ? process.argv[i + 1]! : fallback;
 };
-const size = Number(arg('--input', quick ? '32' : '64'));
+const size = Number(arg('--input', quick ? '16' : '64'));
 const figures: Figure[] = [];
 const ratios: Ratio[] = [];
 const notes: string[] = [];

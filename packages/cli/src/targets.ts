@@ -33,6 +33,14 @@ export interface Target {
 }
 
 /**
+ * A command-line tool is production use: tfjs's PROD flag silences its console banners (the cpu backend's "install
+ * tfjs-node" notice), which would otherwise land in the middle of excite's output.
+ */
+export function quietTfjs(tf: { env(): { set(flag: string, value: boolean): void } }): void {
+  tf.env().set('PROD', true);
+}
+
+/**
  * The compile targets, by `--target` name. Adding a backend is one entry here (plus its flags in compile.ts):
  * `--target onnx,tfjs,wgsl` runs each listed target over the same weights. The WGSL bundle goes in its own folder
  * because its file names (plan.json, weights.bin, kernels/) are the bundle format's, not the model's.
@@ -48,7 +56,8 @@ export const TARGETS: Record<string, Target> = {
   tfjs: {
     doc: 'TensorFlow.js: <model>.ts (trainable tf.LayersModel, generated), <model>.inference.ts (tf.fused inference form), model.json + weights for tf.loadLayersModel',
     emit: async ({ graph, trainable, model, sources, seed }) => {
-      const { emitTfjs } = await import('@excite/backend-tfjs');
+      const { emitTfjs, tf } = await import('@excite/backend-tfjs');
+      quietTfjs(tf);
       return emitTfjs(trainable, { model, inferenceGraph: graph, sources, seed });
     },
   },

@@ -1,4 +1,5 @@
 import { buildInferenceFunction, emitTfjs, fromTf, memoryHandler, tf, tfl, toTf, useBackend } from '@excite/backend-tfjs';
+import { quietTfjs } from '../targets.js';
 import { timed, type TargetInput, type TargetRun } from './targets.js';
 
 /** Predicts on an NHWC tensor and returns the output in the IR's layout. */
@@ -16,6 +17,7 @@ function predictIr(predict: (x: tf.Tensor4D) => tf.Tensor, x: tf.Tensor4D): Floa
  * stock `tf.loadLayersModel`, and the generated inference form (BN folded, tf.fused convolutions). Loading is not timed.
  */
 export async function runTfjs({ trainable, inference, input, runs }: TargetInput): Promise<TargetRun[]> {
+  quietTfjs(tf);
   const files = emitTfjs(trainable, { model: trainable.name, inferenceGraph: inference });
   await useBackend('wasm');
   const layers = await tfl.loadLayersModel(memoryHandler(files));
