@@ -1,6 +1,7 @@
 // `pnpm bench peak [--quick] [--json FILE]`: how close our models run to this machine's measured arithmetic peak.
-// The peak is a large MatMul in the same runtime (onnxruntime-node, 2 threads; tfjs wasm, one thread in Node);
-// achieved is 2 × MACs / latency of SE-ResNet-50 at 224×224, batch 1, compiled by us. GFLOP/s = 2 × MAC/s.
+// The peak is the best run of a large MatMul in the same runtime (onnxruntime-node, 2 threads; tfjs wasm, one thread
+// in Node): what the runtime can reach on this machine. Achieved is the median of 2 × MACs / latency of SE-ResNet-50 at
+// 224×224, batch 1, compiled by us. GFLOP/s = 2 × MAC/s.
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { emitOnnx, onnx } from '@excite/backend-onnx';
 import { buildLayersModel, tf, useBackend } from '@excite/backend-tfjs';
@@ -10,7 +11,7 @@ import { createModel } from '@excite/zoo';
 import { flag, quick, report, summarize, type Figure } from './lib/results.js';
 
 const runs = Number(flag('--runs', quick ? '5' : '10'));
-const SIZE = 1024;
+const SIZE = 2048;
 const matmulFlops = 2 * SIZE ** 3;
 
 function matmulModel(): Uint8Array {
@@ -88,16 +89,18 @@ figures.push({ label: `tfjs wasm matMul ${SIZE}³ (peak)`, unit: 'GFLOP/s', samp
 figures.push({ label: 'tfjs wasm se-resnet-50 (layers model)', unit: 'GFLOP/s', samples: tfModel, group: 'tfjs wasm' });
 
 const med = (xs: number[]) => summarize(xs).median;
+const best = (xs: number[]) => summarize(xs).max;
 report({
   name: 'peak',
   title: 'Achieved GFLOP/s against a measured MatMul peak',
   setup: [
     `SE-ResNet-50, 224×224, batch 1: ${(modelFlops / 1e9).toFixed(2)} GFLOP (2 × MACs incl. SE), compiled by excite (inference pipeline)`,
-    `peak: a ${SIZE}×${SIZE}×${SIZE} MatMul in the same runtime; onnxruntime-node 1.30 with 2 threads; tfjs wasm in Node (one thread)`,
+    `peak: the best run of a ${SIZE}×${SIZE}×${SIZE} MatMul in the same runtime; onnxruntime-node 1.30 with 2 threads; tfjs wasm in Node (one thread)`,
+    'onnxruntime\'s NCHWc convolutions can beat its own MatMul (blocked layouts, fused bias/activation): a ratio above 1 says so',
   ],
   figures,
   ratios: [
-    { label: 'onnxruntime: achieved / peak', value: med(ortModel) / med(ortPeak) },
-    { label: 'tfjs wasm: achieved / peak', value: med(tfModel) / med(tfPeak) },
+    { label: 'onnxruntime: achieved (median) / MatMul peak (best run)', value: med(ortModel) / best(ortPeak) },
+    { label: 'tfjs wasm: achieved (median) / MatMul peak (best run)', value: med(tfModel) / best(tfPeak) },
   ],
 });
