@@ -95,7 +95,8 @@ export async function verifyModel(elaborated: Graph, options: VerifyOptions): Pr
 
   options.progress?.('reference interpreter', 0, steps);
   const started = performance.now();
-  const expected = interpret(model, input).output.data;
+  const reference = interpret(model, input).output;
+  const expected = reference.data;
   const referenceMs = performance.now() - started;
   const bad = expected.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
@@ -107,7 +108,7 @@ export async function verifyModel(elaborated: Graph, options: VerifyOptions): Pr
   const { graph: inference } = compile(model, { pipeline: 'inference', seed: options.seed });
 
   let floor: number | undefined;
-  const noiseFloor = () => (floor ??= float32NoiseFloor(model, input, { shape: [...input.shape], data: expected } as Tensor));
+  const noiseFloor = () => (floor ??= float32NoiseFloor(model, input, reference));
   const rows: VerifyRow[] = [];
   for (const [i, name] of options.targets.entries()) {
     const target = (options.registry ?? VERIFY_TARGETS)[name];
