@@ -94,3 +94,35 @@ export interface BuildContext {
 
 /** One op's lowering: the layers that compute the node, returning the value of its output. */
 export type Lowering<K extends OpKind> = (node: IrNode<K>, ctx: BuildContext) => Value;
+
+/**
+ * What every lowering context reads of its node — its inputs' values, the input and output shapes, its weights — shared
+ * by the layer plan (values are symbolic layer outputs) and the generated inference form (values are expressions).
+ */
+export function nodeReader<V>(graph: Graph, node: IrNode, values: ReadonlyMap<string, V>) {
+  const tensorShape = (t: string): Shape => {
+    const info = graph.tensors.get(t);
+    if (!info) throw new LoweringError(node.name, `unknown tensor ${t}`);
+    return info.shape;
+  };
+  const weight = (role: string): Float32Array | undefined => {
+    const name = node.weights[role];
+    return name === undefined ? undefined : graph.initializers.get(name)?.data;
+  };
+  return {
+    graph,
+    input(i: number): V {
+      const value = values.get(node.inputs[i]!);
+      if (value === undefined) throw new LoweringError(node.name, `reads ${node.inputs[i]} before it is computed`);
+      return value;
+    },
+    inputShape: (i: number) => tensorShape(node.inputs[i]!),
+    outputShape: () => tensorShape(node.output),
+    weight,
+    requireWeight(role: string): Float32Array {
+      const data = weight(role);
+      if (!data) throw new LoweringError(node.name, `has no ${role} weight`);
+      return data;
+    },
+  };
+}

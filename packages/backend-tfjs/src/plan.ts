@@ -1,6 +1,6 @@
 import { materializeWeights, type Graph, type IrNode, type OpKind } from '@excite/ir';
 import { nhwcShape } from './layout.js';
-import { LoweringError, type BuildContext, type LayerCall, type Lowering, type Value } from './lowering.js';
+import { LoweringError, nodeReader, type BuildContext, type LayerCall, type Lowering, type Value } from './lowering.js';
 import { LOWERINGS } from './lowerings.js';
 
 /** The stock layers computing a graph, in order: what both the runtime builder and the code generator consume. */
@@ -65,29 +65,8 @@ export function planLayers(graph: Graph, options: { seed?: number; name?: string
 
 function context(graph: Graph, node: IrNode, values: Map<string, Value>, used: Set<string>, ids: Identifiers, calls: LayerCall[]): BuildContext {
   const base = layerName(node.name);
-  const tensorShape = (t: string) => {
-    const info = graph.tensors.get(t);
-    if (!info) throw new LoweringError(node.name, `unknown tensor ${t}`);
-    return info.shape;
-  };
   return {
-    graph,
-    input(i) {
-      const value = values.get(node.inputs[i]!);
-      if (!value) throw new LoweringError(node.name, `reads ${node.inputs[i]} before it is computed`);
-      return value;
-    },
-    inputShape: (i) => tensorShape(node.inputs[i]!),
-    outputShape: () => tensorShape(node.output),
-    weight(role) {
-      const name = node.weights[role];
-      return name === undefined ? undefined : graph.initializers.get(name)?.data;
-    },
-    requireWeight(role) {
-      const data = this.weight(role);
-      if (!data) throw new LoweringError(node.name, `has no ${role} weight`);
-      return data;
-    },
+    ...nodeReader(graph, node, values),
     name(part) {
       const name = part === undefined ? base : `${base}_${part}`;
       if (used.has(name)) throw new LoweringError(node.name, `layer name ${name} is used twice`);

@@ -3,7 +3,7 @@ import { VariableDeclarationKind, type WriterFunction } from 'ts-morph';
 import { describeNode } from '../codegen/describe.js';
 import { finish, header, newSourceFile, sourceNote, type Sources } from '../codegen/source.js';
 import { nhwcShape } from '../layout.js';
-import { LoweringError } from '../lowering.js';
+import { LoweringError, nodeReader } from '../lowering.js';
 import { Identifiers } from '../plan.js';
 import { tensorType, type Expr, type InferenceContext, type InferenceLowering } from './context.js';
 import { INFERENCE_LOWERINGS } from './lowerings.js';
@@ -132,29 +132,8 @@ export function inferenceModule(graph: Graph, options: InferenceModuleOptions): 
 
 function context(graph: Graph, node: IrNode, id: string, values: Map<string, Expr>, ids: Identifiers, keys: Identifiers,
   constants: Constant[], lines: string[]): InferenceContext {
-  const tensorShape = (t: string) => {
-    const info = graph.tensors.get(t);
-    if (!info) throw new LoweringError(node.name, `unknown tensor ${t}`);
-    return info.shape;
-  };
   return {
-    graph,
-    input(i) {
-      const value = values.get(node.inputs[i]!);
-      if (!value) throw new LoweringError(node.name, `reads ${node.inputs[i]} before it is computed`);
-      return value;
-    },
-    inputShape: (i) => tensorShape(node.inputs[i]!),
-    outputShape: () => tensorShape(node.output),
-    weight(role) {
-      const name = node.weights[role];
-      return name === undefined ? undefined : graph.initializers.get(name)?.data;
-    },
-    requireWeight(role) {
-      const data = this.weight(role);
-      if (!data) throw new LoweringError(node.name, `has no ${role} weight`);
-      return data;
-    },
+    ...nodeReader(graph, node, values),
     constant(part, data, shape, split) {
       const key = keys.make(`${id}_${part}`);
       constants.push({ key, values: data, shape, ...(split ? { split } : {}) });
